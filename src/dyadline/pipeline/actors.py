@@ -1,0 +1,244 @@
+"""Actor stage: finds who is named in a Doc and resolves each noun phrase.
+
+Sets ``doc._.actors``: token index of a noun-phrase head → :class:`ActorRef`.
+Names (states, capitals, adjectives, organisations, leaders) come from the
+lexicon through a case-sensitive phrase matcher; generic agents ("Russian
+troops") from the agent table by the head's lemmas; leaders and titles ("the
+US president") are resolved by the article's date; later short mentions
+("Kim", "he", "the leader") resolve to an earlier full one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from ..lexicons import Lexicon, NameEntry
+from ..model import Actor
+
+NP_DEPS = frozenset({"compound", "amod", "nmod", "poss", "det", "case", "nummod",
+                     "quantmod", "appos", "flat", "npadvmod"})
+MALE_FEMALE = frozenset({"he", "him", "his", "she", "her"})
+PERSON_KINDS = frozenset({"person"})
+PLACE_KINDS = frozenset({"country", "capital", "adjective", "dependency"})
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    """A resolved mention: the actor and how it was found.
+
+    kind: person, country (a state or capital named alone), org, agent,
+    adjective, coref.
+    """
+
+    actor: Actor
+    kind: str
+
+
+class ActorResolver:
+    """Pipeline component ``dyadline_actors``."""
+
+    def __init__(self, nlp: Language, lexicon: Lexicon) -> None:
+        self.lex = lexicon
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        names = sorted(lexicon.names)
+        for start in range(0, len(names), 2000):
+            chunk = names[start:start + 2000]
+            self.matcher.add("NAME", list(nlp.tokenizer.pipe(chunk)))
+        for ext in ("actors", "mentions"):
+            if not Doc.has_extension(ext):
+                Doc.set_extension(ext, default=None)
+        if not Doc.has_extension("article_date"):
+            Doc.set_extension("article_date", default=None)
+
+    # ------------------------------------------------------------------ entry
+    def __call__(self, doc: Doc) -> Doc:
+        on: date = doc._.article_date or date.today()
+        spans = filter_spans([doc[s:e] for _, s, e in self.matcher(doc)])
+        mentions: dict[int, Span] = {}
+        for span in spans:
+            for tok in span:
+                mentions[tok.i] = span
+        doc._.mentions = mentions
+        state = _State(on)
+        actors: dict[int, ActorRef] = {}
+        for tok in doc:
+            if tok.pos_ not in ("NOUN", "PROPN", "PRON", "ADJ", "NUM"):
+                continue
+            span = mentions.get(tok.i)
+            if span is not None and tok.i != span.root.i:
+                continue
+            ref = self._resolve(tok, mentions, state)
+            if ref is not None:
+                actors[tok.i] = ref
+        doc._.actors = actors
+        return doc
+
+    # ------------------------------------------------------------------ helpers
+    def _entry(self, span: Span, prefer: frozenset[str] | None = None) -> NameEntry:
+        entries = self.lex.names[span.text]
+        if prefer:
+            for e in entries:
+                if e.kind in prefer:
+                    return e
+        return entries[0]
+
+    def _person(self, entry: NameEntry, on: date) -> Actor:
+        tenure = self.lex.tenure(entry.key, on)
+        if tenure is None:
+            return Actor(entry.name, entry.country, "ELI")
+        sector = "OPP" if tenure.roles == {"opposition"} else "GOV"
+        return Actor(entry.name, tenure.country, sector)
+
+    def _resolve(self, h: Token, mentions: dict[int, Span], st: "_State") -> ActorRef | None:
+        low = h.lower_
+        if h.pos_ == "PRON":
+            if low in MALE_FEMALE and st.last_person is not None:
+                return ActorRef(st.last_person, "coref")
+            return None
+        np = np_tokens(h)
+        own = mentions.get(h.i)
+        # 1. the head is itself a name
+        if own is not None:
+            entry = self._entry(own)
+            if entry.kind == "person":
+                actor = self._person(entry, st.on)
+                st.remember(actor, own)
+                return ActorRef(actor, "person")
+            if entry.kind in ("country", "capital", "dependency"):
+                return ActorRef(Actor(entry.name, entry.country, entry.sector), "country")
+            if entry.kind == "adjective":
+                if h.pos_ == "ADJ" and h.dep_ == "amod":
+                    return None
+                plural = h.tag_ in ("NNPS", "NNS") or h.text.endswith("s")
+                return ActorRef(Actor(h.text if plural else entry.name, entry.country,
+                                      "CVL" if plural else "GOV"), "adjective")
+            return ActorRef(Actor(entry.name, entry.country, entry.sector), "org")
+        if h.pos_ == "ADJ":
+            return None
+        # what the modifiers say
+        mods = [mentions[t.i] for t in np if t.i in mentions and t.i != h.i]
+        mod_entries = [(m, self._entry(m)) for m in dict.fromkeys(mods)]
+        org = next((e for _, e in mod_entries if e.kind not in PLACE_KINDS | PERSON_KINDS), None)
+        place = next((e for _, e in mod_entries if e.kind in PLACE_KINDS), None)
+        person = next(((m, e) for m, e in mod_entries if e.kind == "person"), None)
+        lemmas = [t.lemma_.lower() for t in _left_run(h)]
+        hit = self.lex.agent(lemmas)
+        agent = hit[1] if hit else None
+        # 2. a person's name that the lexicon lacks ("Kenyan President William Ruto")
+        if h.ent_type_ == "PERSON" and h.pos_ == "PROPN":
+            known = st.people.get(h.text)
+            if known is not None:
+                return ActorRef(known, "coref")
+            if person is not None:
+                actor = self._person(person[1], st.on)
+                st.remember(actor, h.doc[h.left_edge.i:h.i + 1])
+                return ActorRef(actor, "person")
+            title = self._title(np, h)
+            if place is not None and place.country:
+                sector = title.sector if title else "GOV"
+                name = _person_name(h)
+                actor = Actor(name, place.country, sector)
+                st.remember(actor, h.doc[h.i - len(name.split()) + 1:h.i + 1])
+                return ActorRef(actor, "person")
+            return None
+        if agent is None:
+            return None
+        # 3. a generic agent or a title
+        if org is not None:
+            return ActorRef(Actor(org.name, org.country, org.sector), "org")
+        if person is not None:
+            actor = self._person(person[1], st.on)
+            return ActorRef(actor, "person")
+        if place is not None and place.country:
+            if agent.role and agent.role != "opposition":
+                holder = self.lex.office_holder(place.country, agent.role, st.on)
+                if holder is not None:
+                    actor = Actor(holder.name, place.country, "GOV")
+                    st.remember(actor, None)
+                    return ActorRef(actor, "person")
+            return ActorRef(Actor(_np_name(np, h), place.country, agent.sector), "agent")
+        if "nocountry_ok" in agent.flags:
+            return ActorRef(Actor(_np_name(np, h), None, agent.sector), "agent")
+        if agent.role and st.last_person is not None and h.tag_ in ("NN", "NNP"):
+            return ActorRef(st.last_person, "coref")
+        return None
+
+    def _title(self, np: list[Token], h: Token):
+        for t in np:
+            if t.i != h.i:
+                hit = self.lex.agent([t.lemma_.lower()])
+                if hit and hit[1].role:
+                    return hit[1]
+        return None
+
+
+class _State:
+    """Per-document memory for coreference."""
+
+    def __init__(self, on: date) -> None:
+        self.on = on
+        self.last_person: Actor | None = None
+        self.people: dict[str, Actor] = {}
+
+    def remember(self, actor: Actor, span: Span | None) -> None:
+        self.last_person = actor
+        for word in actor.name.split():
+            if word[:1].isupper() and len(word) > 2:
+                self.people.setdefault(word, actor)
+        if span is not None:
+            self.people.setdefault(span.text, actor)
+
+
+def np_tokens(h: Token) -> list[Token]:
+    """The head and the modifiers that belong to its noun phrase (sorted)."""
+    out = [h]
+    stack = [h]
+    while stack:
+        t = stack.pop()
+        for c in t.children:
+            if c.dep_ in NP_DEPS or (c.dep_ == "prep" and c.lower_ == "of" and t.i == h.i):
+                out.append(c)
+                stack.append(c)
+            elif c.dep_ == "pobj" and t.dep_ == "prep" and t.lower_ == "of":
+                out.append(c)
+                stack.append(c)
+    return sorted(out, key=lambda t: t.i)
+
+
+def _left_run(h: Token) -> list[Token]:
+    """The head with the compound/adjective tokens directly before it."""
+    run = [h]
+    i = h.i - 1
+    while i >= h.sent.start:
+        t = h.doc[i]
+        if t.dep_ in ("compound", "amod") and t.head.i <= h.i and t.head.i >= i:
+            run.insert(0, t)
+            i -= 1
+        else:
+            break
+    return run
+
+
+def _np_name(np: list[Token], h: Token) -> str:
+    """A readable name for a generic actor: the phrase from its first modifier."""
+    words = [t for t in np if t.i <= h.i and t.dep_ not in ("det", "case", "punct")
+             and t.head.i >= t.i]
+    if not words:
+        return h.text
+    start = words[0].i
+    return h.doc[start:h.i + 1].text.replace(" 's", "'s")
+
+
+def _person_name(h: Token) -> str:
+    """The PERSON entity that ends at ``h``."""
+    i = h.i
+    while i > h.sent.start and h.doc[i - 1].ent_type_ == "PERSON" and h.doc[i - 1].ent_iob_ != "O":
+        if h.doc[i].ent_iob_ == "B":
+            break
+        i -= 1
+    return h.doc[i:h.i + 1].text

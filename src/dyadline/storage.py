@@ -1,0 +1,311 @@
+"""DuckDB storage: articles and events, with a schema version and migrations.
+
+One :class:`Store` per database file. Each call to :meth:`Store.write_batch`
+is one transaction: an article's events are replaced whole (re-coding is
+idempotent) and a crash leaves either the whole batch or none of it.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import duckdb
+import pyarrow as pa
+
+from .errors import StorageError
+from .model import Actor, Article, Event, Location
+
+SCHEMA_VERSION = 1
+
+MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        """CREATE TABLE IF NOT EXISTS articles (
+            id VARCHAR PRIMARY KEY, date DATE NOT NULL, title VARCHAR, url VARCHAR,
+            origin VARCHAR, text VARCHAR NOT NULL, n_events INTEGER NOT NULL,
+            coded_at TIMESTAMP DEFAULT current_timestamp)""",
+        """CREATE TABLE IF NOT EXISTS events (
+            article_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
+            event_id VARCHAR NOT NULL, type VARCHAR NOT NULL, cameo VARCHAR,
+            goldstein DOUBLE, quad_class INTEGER, mode VARCHAR, factuality VARCHAR,
+            background BOOLEAN, date VARCHAR, date_start DATE,
+            source_name VARCHAR, source_country VARCHAR, source_sector VARCHAR,
+            target_name VARCHAR, target_country VARCHAR, target_sector VARCHAR,
+            fatalities INTEGER, location_name VARCHAR, location_country VARCHAR,
+            location_lat DOUBLE, location_lon DOUBLE,
+            evidence VARCHAR, sentence_index INTEGER, span_start INTEGER, span_end INTEGER,
+            sentence VARCHAR, pattern VARCHAR,
+            PRIMARY KEY (article_id, seq))""",
+    ],
+}
+
+EVENT_COLUMNS = (
+    "article_id", "seq", "event_id", "type", "cameo", "goldstein", "quad_class", "mode",
+    "factuality", "background", "date", "date_start", "source_name", "source_country",
+    "source_sector", "target_name", "target_country", "target_sector", "fatalities",
+    "location_name", "location_country", "location_lat", "location_lon", "evidence",
+    "sentence_index", "span_start", "span_end", "sentence", "pattern",
+)
+ARROW_TYPES = {
+    "seq": pa.int32(), "goldstein": pa.float64(), "quad_class": pa.int32(),
+    "background": pa.bool_(), "date_start": pa.date32(), "fatalities": pa.int32(),
+    "location_lat": pa.float64(), "location_lon": pa.float64(), "sentence_index": pa.int32(),
+    "span_start": pa.int32(), "span_end": pa.int32(),
+}
+
+
+def date_start(value: str | None) -> date | None:
+    """The first day of a YYYY, YYYY-MM or YYYY-MM-DD date."""
+    if not value:
+        return None
+    parts = [int(p) for p in value.split("-")]
+    return date(*(parts + [1] * (3 - len(parts))))
+
+
+def event_row(article_id: str, seq: int, e: Event) -> dict[str, Any]:
+    s, t, loc = e.source, e.target, e.location
+    return {
+        "article_id": article_id, "seq": seq, "event_id": f"{article_id}#{seq}", "type": e.type,
+        "cameo": e.cameo, "goldstein": e.goldstein, "quad_class": e.quad_class, "mode": e.mode,
+        "factuality": e.factuality, "background": e.background, "date": e.date,
+        "date_start": date_start(e.date),
+        "source_name": s.name if s else None, "source_country": s.country if s else None,
+        "source_sector": s.sector if s else None,
+        "target_name": t.name if t else None, "target_country": t.country if t else None,
+        "target_sector": t.sector if t else None, "fatalities": e.fatalities,
+        "location_name": loc.name if loc else None, "location_country": loc.country if loc else None,
+        "location_lat": loc.lat if loc else None, "location_lon": loc.lon if loc else None,
+        "evidence": e.evidence, "sentence_index": e.sentence_index, "span_start": e.span[0],
+        "span_end": e.span[1], "sentence": e.sentence, "pattern": e.pattern,
+    }
+
+
+def row_event(row: dict[str, Any]) -> Event:
+    def actor(prefix: str) -> Actor | None:
+        if row[f"{prefix}_sector"] is None:
+            return None
+        return Actor(row[f"{prefix}_name"] or "", row[f"{prefix}_country"], row[f"{prefix}_sector"])
+
+    loc = None
+    if row["location_name"]:
+        loc = Location(row["location_name"], row["location_country"], row["location_lat"], row["location_lon"])
+    return Event(
+        type=row["type"], cameo=row["cameo"] or "", source=actor("source"), target=actor("target"),
+        date=row["date"], factuality=row["factuality"], background=bool(row["background"]),
+        goldstein=row["goldstein"], quad_class=row["quad_class"], mode=row["mode"],
+        fatalities=row["fatalities"], location=loc, evidence=row["evidence"] or "",
+        article_id=row["article_id"], sentence_index=row["sentence_index"],
+        span=(row["span_start"], row["span_end"]), sentence=row["sentence"] or "",
+        pattern=row["pattern"] or "",
+    )
+
+
+@dataclass(frozen=True)
+class EventQuery:
+    """Filters for :meth:`Store.events`; every value is bound, never formatted into SQL."""
+
+    actor: str | None = None        # a country code (PRK) or an actor code (PRKGOV)
+    source: str | None = None
+    target: str | None = None
+    type: str | None = None
+    since: str | None = None
+    until: str | None = None
+    article_id: str | None = None
+    limit: int | None = None
+    offset: int = 0
+
+
+class Store:
+    """A DuckDB database of coded articles and events."""
+
+    def __init__(self, path: str | Path = "dyadline.duckdb", *, read_only: bool = False) -> None:
+        self.path = str(path)
+        if read_only and not Path(self.path).exists():
+            raise StorageError(f"no database at {self.path}; code some articles first "
+                               "(dyadline code PATH --db FILE)", code="E401")
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise StorageError(f"cannot open {self.path}: {exc}. Is another dyadline process "
+                               "writing to it?", code="E402") from None
+        if not read_only:
+            self._migrate()
+        else:
+            self._check_version()
+
+    # ------------------------------------------------------------------ schema
+    def _migrate(self) -> None:
+        self.con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                         "applied_at TIMESTAMP DEFAULT current_timestamp)")
+        done = {r[0] for r in self.con.execute("SELECT version FROM schema_migrations").fetchall()}
+        for version in sorted(MIGRATIONS):
+            if version in done:
+                continue
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                for sql in MIGRATIONS[version]:
+                    self.con.execute(sql)
+                self.con.execute("INSERT INTO schema_migrations (version) VALUES (?)", [version])
+                self.con.execute("COMMIT")
+            except Exception:
+                self.con.execute("ROLLBACK")
+                raise
+        self._check_version()
+
+    def _check_version(self) -> None:
+        try:
+            v = self.con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
+        except duckdb.Error:
+            raise StorageError(f"{self.path} is not a dyadline database", code="E403") from None
+        if v is None or v > SCHEMA_VERSION:
+            raise StorageError(f"{self.path} has schema version {v}; this dyadline reads "
+                               f"{SCHEMA_VERSION}. Upgrade dyadline.", code="E404")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0])
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ writing
+    def write_batch(self, batch: Sequence[tuple[Article, list[Event]]]) -> None:
+        """Store articles with their events, replacing earlier codings, in one transaction."""
+        if not batch:
+            return
+        ids = [a.id for a, _ in batch]
+        if len(set(ids)) != len(ids):
+            last: dict[str, tuple[Article, list[Event]]] = {}
+            for a, evs in batch:
+                last[a.id] = (a, evs)
+            batch = list(last.values())
+            ids = list(last)
+        art = pa.table({
+            "id": ids, "date": pa.array([date.fromisoformat(a.date) for a, _ in batch], pa.date32()),
+            "title": [a.title for a, _ in batch], "url": [a.url for a, _ in batch],
+            "origin": [a.origin for a, _ in batch], "text": [a.text for a, _ in batch],
+            "n_events": pa.array([len(e) for _, e in batch], pa.int32()),
+        })
+        rows = [event_row(a.id, i, e) for a, evs in batch for i, e in enumerate(evs)]
+        ev = pa.table({c: pa.array([r[c] for r in rows], ARROW_TYPES.get(c, pa.string()))
+                       for c in EVENT_COLUMNS})
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.register("_ids", pa.table({"id": ids}))
+            con.execute("DELETE FROM events WHERE article_id IN (SELECT id FROM _ids)")
+            con.execute("DELETE FROM articles WHERE id IN (SELECT id FROM _ids)")
+            con.register("_art", art)
+            con.execute("INSERT INTO articles (id, date, title, url, origin, text, n_events) "
+                        "SELECT id, date, title, url, origin, text, n_events FROM _art")
+            con.register("_ev", ev)
+            con.execute(f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
+                        f"SELECT {', '.join(EVENT_COLUMNS)} FROM _ev")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            for name in ("_ids", "_art", "_ev"):
+                try:
+                    con.unregister(name)
+                except duckdb.Error:
+                    pass
+
+    # ------------------------------------------------------------------ reading
+    def counts(self) -> tuple[int, int]:
+        a = self.con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        e = self.con.execute("SELECT count(*) FROM events").fetchone()[0]
+        return int(a), int(e)
+
+    def article(self, article_id: str) -> Article | None:
+        r = self.con.execute("SELECT id, CAST(date AS VARCHAR), text, title, url, origin FROM articles "
+                             "WHERE id = ?", [article_id]).fetchone()
+        if r is None:
+            return None
+        return Article(id=r[0], date=r[1], text=r[2], title=r[3], url=r[4], origin=r[5] or "")
+
+    def events(self, q: EventQuery = EventQuery()) -> list[Event]:
+        return [row_event(r) for r in self._rows(q)]
+
+    def _rows(self, q: EventQuery) -> Iterator[dict[str, Any]]:
+        where, params = ["TRUE"], []
+        for value, sides in ((q.actor, ("source", "target")), (q.source, ("source",)),
+                             (q.target, ("target",))):
+            if value:
+                code = value.upper()
+                conds = []
+                for side in sides:
+                    if len(code) > 3:
+                        conds.append(f"({side}_country = ? AND {side}_sector = ?)")
+                        params += [code[:3], code[3:]]
+                    else:
+                        conds.append(f"{side}_country = ?")
+                        params.append(code)
+                where.append("(" + " OR ".join(conds) + ")")
+        if q.type:
+            where.append("type = ?")
+            params.append(q.type.upper())
+        if q.since:
+            where.append("date_start >= CAST(? AS DATE)")
+            params.append(q.since)
+        if q.until:
+            where.append("date_start <= CAST(? AS DATE)")
+            params.append(q.until)
+        if q.article_id:
+            where.append("article_id = ?")
+            params.append(q.article_id)
+        sql = (f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE {' AND '.join(where)} "
+               "ORDER BY date_start NULLS LAST, article_id, seq")
+        if q.limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [int(q.limit), int(q.offset)]
+        cur = self.con.execute(sql, params)
+        cols = [d[0] for d in cur.description]
+        for r in cur.fetchall():
+            yield dict(zip(cols, r))
+
+    def export(self, fmt: str, out: str | Path, q: EventQuery = EventQuery()) -> int:
+        """Write the events as csv, jsonl or parquet; returns the number written."""
+        events = list(self._rows(q))
+        out = Path(out)
+        if fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            table = pa.table({c: pa.array([r[c] for r in events], ARROW_TYPES.get(c, pa.string()))
+                              for c in EVENT_COLUMNS})
+            pq.write_table(table, out)
+        elif fmt == "csv":
+            import csv
+
+            with out.open("w", newline="", encoding="utf-8") as fh:
+                w = csv.DictWriter(fh, fieldnames=list(EVENT_COLUMNS))
+                w.writeheader()
+                for r in events:
+                    w.writerow({k: ("" if v is None else v) for k, v in r.items()})
+        elif fmt == "jsonl":
+            with out.open("w", encoding="utf-8") as fh:
+                for r in events:
+                    fh.write(json.dumps(row_event(r).to_dict(), ensure_ascii=False) + "\n")
+        else:
+            raise StorageError(f"unknown export format {fmt!r}; use csv, jsonl or parquet", code="E405")
+        return len(events)
+
+
+def iter_batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

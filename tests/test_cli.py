@@ -1,0 +1,94 @@
+"""The command line: exact output on small inputs, errors as 'Error: …'."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dyadline.cli import build_parser, main
+
+ARTICLE = ("date 2024-03-23\nNorth Korean leader Kim Jong Un sent a message of condolence to "
+           "Russian President Vladimir Putin on Saturday.\n")
+
+
+@pytest.fixture
+def db(tmp_path, capsys):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "kim.txt").write_text(ARTICLE, encoding="utf-8")
+    (src / "bad.txt").write_text("no date line here", encoding="utf-8")
+    path = tmp_path / "t.duckdb"
+    assert main(["code", str(src), "--db", str(path), "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "coded 1 articles, 1 events; skipped 1\n"
+    assert err == f"{src / 'bad.txt'}:1: skipped: no 'date YYYY-MM-DD' first line (or give --date)\n"
+    return path
+
+
+def test_events_table(db, capsys):
+    assert main(["events", "--db", str(db)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["DATE", "TYPE", "CAMEO", "SOURCE", "TARGET", "EVIDENCE"]
+    assert out[1].startswith("2024-03-23  SUPPORT  018    PRKGOV Kim Jong Un  RUSGOV Vladimir Putin")
+    assert len(out) == 2
+
+
+def test_events_jsonl_and_filters(db, capsys):
+    assert main(["events", "--db", str(db), "--format", "jsonl", "--actor", "PRK", "--since", "2024-01-01"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    rec = json.loads(line)
+    assert rec["source"] == {"name": "Kim Jong Un", "country": "PRK", "sector": "GOV"}
+    assert rec["cameo"] == "018" and rec["goldstein"] == 3.4 and rec["quad_class"] == 1
+    assert main(["events", "--db", str(db), "--actor", "USA"]) == 0
+    assert capsys.readouterr().out == "no events\n"
+
+
+def test_events_csv(db, capsys):
+    assert main(["events", "--db", str(db), "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("article_id,seq,event_id,type,cameo")
+    assert lines[1].startswith("kim,0,kim#0,SUPPORT,018,3.4,1")
+
+
+def test_export_parquet(db, tmp_path, capsys):
+    out = tmp_path / "e.parquet"
+    assert main(["export", "--db", str(db), "--format", "parquet", "--out", str(out)]) == 0
+    assert capsys.readouterr().out == f"wrote 1 events to {out} (parquet)\n"
+    import pyarrow.parquet as pq
+    assert pq.read_table(out).column("type").to_pylist() == ["SUPPORT"]
+
+
+def test_dyad_summary(db, capsys):
+    assert main(["events", "--db", str(db), "--dyads"]) == 0
+    out = capsys.readouterr().out
+    assert "PRK→RUS           1     1      0       3.40  SUPPORT 1" in out
+
+
+def test_missing_database_is_a_clean_error(tmp_path, capsys):
+    assert main(["events", "--db", str(tmp_path / "none.duckdb")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Error: [E401] no database at")
+
+
+def test_bad_date_option(capsys):
+    with pytest.raises(SystemExit):
+        main(["events", "--since", "2024-13-01"])
+    assert "date '2024-13-01' does not exist" in capsys.readouterr().err
+
+
+def test_every_command_has_help():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name, p in sub.choices.items():
+        assert p.description, f"{name} has no description"
+        for action in p._actions:
+            if action.dest != "help":
+                assert action.help, f"{name} {action.dest} has no help"
+
+
+def test_python_api():
+    from dyadline import code_text
+
+    events = code_text("Kim Jong Un met Vladimir Putin in Vladivostok.", date="2023-09-13")
+    assert {(e.source.name, e.target.name) for e in events} == {("Kim Jong Un", "Vladimir Putin"),
+                                                               ("Vladimir Putin", "Kim Jong Un")}
