@@ -92,3 +92,27 @@ def test_python_api():
     events = code_text("Kim Jong Un met Vladimir Putin in Vladivostok.", date="2023-09-13")
     assert {(e.source.name, e.target.name) for e in events} == {("Kim Jong Un", "Vladimir Putin"),
                                                                ("Vladimir Putin", "Kim Jong Un")}
+
+
+def test_bad_folder_reports_each_item_and_codes_the_rest(tmp_path, capsys):
+    src = tmp_path / "mixed"
+    src.mkdir()
+    (src / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    (src / "nodate.txt").write_text("Putin met Xi.", encoding="utf-8")
+    (src / "empty.txt").write_bytes(b"")
+    (src / "blob.txt").write_bytes(bytes(range(256)) * 8)
+    (src / "latin.txt").write_bytes("date 2024-02-01\nLe président Macron a reçu Zelensky.".encode("latin-1"))
+    (src / "feed.jsonl").write_text(json.dumps({"id": "f1", "date": "2024-05-05", "text":
+                                                "Iran condemned the Israeli strike on Damascus."})
+                                    + "\n{\"id\": \"f2\", broken\n", encoding="utf-8")
+    db = tmp_path / "m.duckdb"
+    assert main(["code", str(src), "--db", str(db), "-q"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("coded 3 articles, ") and out.endswith("; skipped 4\n")
+    assert sorted(err.splitlines()) == sorted([
+        f"{src / 'blob.txt'}: skipped: binary file (contains NUL bytes), not text",
+        f"{src / 'empty.txt'}: skipped: empty file",
+        f"{src / 'feed.jsonl'}:2: skipped: not JSON (Expecting property name enclosed in double quotes at column 14)",
+        f"{src / 'latin.txt'}: warning: not UTF-8; decoded as Latin-1 (Windows-1252)",
+        f"{src / 'nodate.txt'}:1: skipped: no 'date YYYY-MM-DD' first line (or give --date)",
+    ])
