@@ -317,6 +317,8 @@ def _load_agents(lex: Lexicon, path: Path) -> None:
         role = row.get("role")
         if role is not None and role not in ROLES:
             raise row.fail(f"unknown role {role!r}")
+        if phrase in lex.agents:
+            raise row.fail(f"agent {' '.join(phrase)!r} is listed twice")
         lex.agents[phrase] = Agent(phrase, _sector(row, row.get("sector")), role,
                                    frozenset(row.list("flags")))
 

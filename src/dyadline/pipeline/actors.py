@@ -107,6 +107,8 @@ class ActorResolver:
             entry = self._entry(own)
             if entry.kind == "person":
                 actor = self._person(entry, st.on)
+                if actor.sector == "ELI":
+                    actor = self._titled(actor, np, h, mentions) or actor
                 st.remember(actor, own)
                 return ActorRef(actor, "person")
             if entry.kind in ("country", "capital", "dependency"):
@@ -162,10 +164,32 @@ class ActorResolver:
                     st.remember(actor, None)
                     return ActorRef(actor, "person")
             return ActorRef(Actor(_np_name(np, h), place.country, agent.sector), "agent")
+        if "place" in agent.flags:
+            country = _place_country(h, mentions, self)
+            if country:
+                return ActorRef(Actor(_np_name(np, h), country, agent.sector), "place")
+            return None
         if "nocountry_ok" in agent.flags:
             return ActorRef(Actor(_np_name(np, h), None, agent.sector), "agent")
         if agent.role and st.last_person is not None and h.tag_ in ("NN", "NNP"):
             return ActorRef(st.last_person, "coref")
+        if "weak" not in agent.flags and not agent.role:
+            # "protesters", "the crowds": the country may come from the other side
+            return ActorRef(Actor(_np_name(np, h), None, agent.sector), "open")
+        return None
+
+    def _titled(self, actor: Actor, np: list[Token], h: Token, mentions: dict[int, Span]) -> Actor | None:
+        """A former office-holder named with a current role ("European Commission
+        President Ursula von der Leyen") takes that role's country and sector."""
+        for t in np:
+            span = mentions.get(t.i)
+            if span is None or t.i in range(mentions[h.i].start, mentions[h.i].end):
+                continue
+            e = self._entry(span)
+            if e.kind not in PLACE_KINDS | PERSON_KINDS:
+                return Actor(actor.name, e.country, e.sector)
+            if e.kind in PLACE_KINDS and self._title(np, h) is not None:
+                return Actor(actor.name, e.country, self._title(np, h).sector)
         return None
 
     def _title(self, np: list[Token], h: Token):
@@ -242,3 +266,24 @@ def _person_name(h: Token) -> str:
             break
         i -= 1
     return h.doc[i:h.i + 1].text
+
+
+def _place_country(h: Token, mentions: dict[int, Span], res: ActorResolver) -> str | None:
+    """The country of a place: a modifier ("Pakistani villages") or an "in"
+    phrase ("sites in Pakistan", "villages in Indian-administered Kashmir")."""
+    cands = [t for t in np_tokens(h) if t.i != h.i]
+    for c in h.children:
+        if c.dep_ == "prep" and c.lower_ in ("in", "across", "along", "near", "inside", "of"):
+            cands.extend(c.subtree)
+    for t in cands:
+        span = mentions.get(t.i)
+        if span is not None:
+            e = res._entry(span)
+            if e.kind in PLACE_KINDS and e.country:
+                return e.country
+        if "-" in t.text:  # "Indian-administered"
+            first = t.text.split("-")[0]
+            for e in res.lex.names.get(first, ()):
+                if e.kind in PLACE_KINDS and e.country:
+                    return e.country
+    return None

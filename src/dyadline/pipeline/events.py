@@ -50,6 +50,7 @@ class RawEvent:
     fatalities: int | None = None
     location: tuple[str, str | None] | None = None
     rule: str = ""
+    nominal: bool = False
     arcs: list[str] = field(default_factory=list)
 
 
@@ -91,7 +92,7 @@ class EventCoder:
         for rule in rules:
             if any(w not in kids for w in rule.trigger[1:]):
                 continue
-            targets, tarcs = _slots(v, rule.targets, passive, ctx)
+            targets, tarcs = _slots(v, rule.targets, passive, ctx, rule.type)
             if "needs_target" in rule.flags and not targets:
                 continue
             sources, sarcs = _subject(v, passive, ctx)
@@ -119,7 +120,7 @@ class EventCoder:
             if light:
                 assert verb is not None
                 passive = holder.dep_ == "nsubjpass"
-                tgts, tarcs = _noun_slots(n, holder, verb, rule.targets, ctx)
+                tgts, tarcs = _noun_slots(n, holder, verb, rule.targets, ctx, rule.type)
                 srcs, sarcs = _subject(verb, passive, ctx)
                 used_verbs.add(verb.i)
                 self._emit(rule, n, verb, srcs, tgts, ctx, arcs=sarcs + tarcs)
@@ -131,18 +132,24 @@ class EventCoder:
     # ------------------------------------------------------------------ output
     def _emit(self, rule: Rule, trig: Token, verb: Token | None, sources: list[Token],
               targets: list[Token], ctx: "_Ctx", *, arcs: list[str], nominal: bool = False) -> None:
-        src_actors = _actors(sources, ctx, military="military" in rule.flags)
-        tgt_actors = _actors(targets, ctx, military=False, event_type=rule.type,
-                             lex=self.lex)
+        location = _location(trig, verb, ctx)
+        src_refs = _actors(sources, ctx, military="military" in rule.flags, source=True)
+        tgt_refs = _actors(targets, ctx, military=False, event_type=rule.type, lex=self.lex)
         if "swap" in rule.flags:
-            src_actors, tgt_actors = tgt_actors, src_actors
+            src_refs, tgt_refs = tgt_refs, src_refs
+        src_actors = _settle(src_refs, tgt_refs, location)
+        tgt_actors = _settle(tgt_refs, src_refs, location)
+        between = any(a.startswith("prep:between") for a in arcs)
+        if between and not src_actors and len(tgt_actors) > 1:
+            # "talks between Israel and Hamas", "clashes between X and Y"
+            src_actors = list(tgt_actors)
         if not src_actors and rule.type == "ASSAULT" and tgt_actors:
             src_actors = [UNKNOWN_ATTACKERS]
         if not src_actors and not tgt_actors:
             return
         if not src_actors:
             return
-        pairs_only = False
+        pairs_only = between and src_actors == tgt_actors
         if not tgt_actors and len(src_actors) > 1 and rule.type not in NO_PAIRS:
             # "The Philippines and Japan signed a pact": each side toward the other
             tgt_actors, pairs_only = list(src_actors), True
@@ -166,7 +173,6 @@ class EventCoder:
         start = max(start, ctx.sent.start)
         end = max([trig.i] + [t.i for t in arg_tokens] + ([verb.i] if verb is not None else [])) + 1
         end = min(end, ctx.sent.end)
-        location = _location(trig, verb, ctx)
         for s in src_actors:
             for t in tgt_actors:
                 if t is not None and _same(s, t):
@@ -179,7 +185,7 @@ class EventCoder:
                         type=rule.type, cameo=rule.cameo, source=a, target=b, trigger=trig.i,
                         sentence_index=ctx.si, start=start, end=end, factuality=fact,
                         background=background, date=when, mode=rule.mode, rule=rule.where,
-                        location=location, arcs=arcs))
+                        location=location, arcs=arcs, nominal=nominal))
 
     def _fatalities(self, sent: Span, ctx: "_Ctx") -> None:
         n = _fatality_count(sent.text, self.fatality_res)
@@ -234,10 +240,11 @@ def _prep(t: Token, word: str) -> Token | None:
     return None
 
 
-def _slots(v: Token, slots: tuple[str, ...], passive: bool, ctx: _Ctx) -> tuple[list[Token], list[str]]:
+def _slots(v: Token, slots: tuple[str, ...], passive: bool, ctx: _Ctx,
+           etype: str = "") -> tuple[list[Token], list[str]]:
     for slot in slots:
         tok = _slot(v, slot, passive)
-        if tok is not None and _has_actor(tok, ctx):
+        if tok is not None and _has_actor(tok, ctx, etype):
             return _conj(tok), [f"{slot}:{tok.text}"]
     return [], []
 
@@ -268,20 +275,29 @@ def _slot(v: Token, slot: str, passive: bool) -> Token | None:
     return None
 
 
-def _has_actor(tok: Token, ctx: _Ctx) -> bool:
-    return any(_actor_of(t, ctx) is not None for t in _conj(tok)) or tok.lemma_.lower() in ("attack", "incident")
+def _has_actor(tok: Token, ctx: _Ctx, etype: str = "") -> bool:
+    """Whether a slot holds an actor (for verbal conflict, also an act: "condemned the attack")."""
+    if any(_actor_of(t, ctx) is not None for t in _conj(tok)):
+        return True
+    return etype in ("ACCUSE", "REJECT") and tok.pos_ == "NOUN"
 
 
-def _actor_of(t: Token, ctx: _Ctx) -> Actor | None:
+def _ref_of(t: Token, ctx: _Ctx) -> ActorRef | None:
+    """The actor a phrase stands for: its own, or its owner's ("Russia's invasion")."""
     if t.lower_ in WRITER:
         return None
     ref = ctx.actors.get(t.i)
     if ref is not None:
-        return ref.actor
+        return ref
     poss = next((c for c in t.children if c.dep_ == "poss"), None)
-    if poss is not None and poss.i in ctx.actors:
-        return ctx.actors[poss.i].actor
+    if poss is not None and poss.pos_ != "PRON" and poss.i in ctx.actors:
+        return ctx.actors[poss.i]
     return None
+
+
+def _actor_of(t: Token, ctx: _Ctx) -> Actor | None:
+    ref = _ref_of(t, ctx)
+    return ref.actor if ref is not None else None
 
 
 def _subject(v: Token, passive: bool, ctx: _Ctx) -> tuple[list[Token], list[str]]:
@@ -314,12 +330,12 @@ def _subject(v: Token, passive: bool, ctx: _Ctx) -> tuple[list[Token], list[str]
 
 
 def _noun_slots(n: Token, holder: Token, verb: Token, slots: tuple[str, ...],
-                ctx: _Ctx) -> tuple[list[Token], list[str]]:
+                ctx: _Ctx, etype: str = "") -> tuple[list[Token], list[str]]:
     for slot in slots:
         places = [verb] if slot.startswith("v:") else ([n, holder] if holder is not n else [n])
         for p in places:
             tok = _slot(p, slot, False)
-            if tok is not None and _has_actor(tok, ctx):
+            if tok is not None and _has_actor(tok, ctx, etype):
                 return _conj(tok), [f"{slot}:{tok.text}"]
     return [], []
 
@@ -375,19 +391,39 @@ def _place_target(tok: Token, ctx: _Ctx, rule: Rule) -> bool:
 
 
 def _actors(tokens: list[Token], ctx: _Ctx, *, military: bool, event_type: str = "",
-            lex: Lexicon | None = None) -> list[Actor]:
-    out: list[Actor] = []
+            lex: Lexicon | None = None, source: bool = False) -> list[ActorRef]:
+    out: list[ActorRef] = []
     for t in tokens:
-        ref = ctx.actors.get(t.i)
-        actor = _actor_of(t, ctx)
-        if actor is None and lex is not None:
+        ref = _ref_of(t, ctx)
+        if ref is None and lex is not None:
             actor = _event_reference(t, ctx, lex, event_type)
-        if actor is None:
+            ref = ActorRef(actor, "event") if actor is not None else None
+        if ref is None or (source and ref.kind == "place"):
             continue
-        if military and ref is not None and ref.kind == "country" and actor.sector == "GOV":
-            actor = Actor(actor.name, actor.country, "MIL")
-        if actor not in out:
-            out.append(actor)
+        if ref.kind == "place" and event_type not in ("ASSAULT", "COERCE"):
+            continue
+        if military and ref.kind == "country" and ref.actor.sector == "GOV":
+            ref = ActorRef(Actor(ref.actor.name, ref.actor.country, "MIL"), ref.kind)
+        if all(ref.actor != r.actor for r in out):
+            out.append(ref)
+    return out
+
+
+def _settle(refs: list[ActorRef], other: list[ActorRef], location: tuple[str, str | None] | None) -> list[Actor]:
+    """Give open agents ("protesters") the other side's or the place's country;
+    drop those that stay without one."""
+    home = location[1] if location is not None else None
+    if home is None:
+        home = next((r.actor.country for r in other if r.actor.country
+                     and r.actor.country not in ("IGO", "NGO", "IMG", "MNC")), None)
+    out = []
+    for r in refs:
+        a = r.actor
+        if r.kind == "open":
+            if home is None:
+                continue
+            a = Actor(a.name, home, a.sector)
+        out.append(a)
     return out
 
 
@@ -505,12 +541,17 @@ def _fatality_count(text: str, patterns: list[re.Pattern[str]]) -> int | None:
 
 
 def _dedupe(events: list[RawEvent]) -> list[RawEvent]:
-    """One event per act: the same type, sides and date retold count once."""
+    """One event per act: the same type, sides and date retold count once, and a
+    nominal mention ("Macron's visit to China") of an act told by a verb too."""
+    def countries(e: RawEvent) -> tuple:
+        return (e.type, e.factuality, e.source and e.source.country, e.target and e.target.country)
+
+    told = {countries(e) for e in events if not e.nominal}
     seen: set[tuple] = set()
     out = []
     for e in events:
         key = (e.type, e.source, e.target, e.date, e.factuality)
-        if key in seen:
+        if key in seen or (e.nominal and countries(e) in told):
             continue
         seen.add(key)
         out.append(e)
