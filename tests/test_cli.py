@@ -116,3 +116,34 @@ def test_bad_folder_reports_each_item_and_codes_the_rest(tmp_path, capsys):
         f"{src / 'latin.txt'}: warning: not UTF-8; decoded as Latin-1 (Windows-1252)",
         f"{src / 'nodate.txt'}:1: skipped: no 'date YYYY-MM-DD' first line (or give --date)",
     ])
+
+
+@pytest.mark.parametrize("mention,date,line", [
+    ("the US president", "2024-03-23", "Joe Biden | USA | GOV (person)"),
+    ("the US president", "2025-03-23", "Donald Trump | USA | GOV (person)"),
+    ("Trump", "2022-06-01", "Donald Trump | USA | ELI (person)"),
+    ("Pyongyang", "2024-01-01", "North Korea | PRK | GOV (country)"),
+    ("Turkey's parliament", "2024-01-01", "Turkey's parliament | TUR | LEG (agent)"),
+])
+def test_actors_resolve(capsys, mention, date, line):
+    assert main(["actors", "resolve", mention, "--date", date]) == 0
+    assert capsys.readouterr().out == f"{mention!r} on {date}: {line}\n"
+
+
+def test_actors_resolve_unknown(capsys):
+    assert main(["actors", "resolve", "rights groups", "--date", "2024-01-01"]) == 1
+    assert "not resolved" in capsys.readouterr().out
+
+
+def test_explain_shows_rule_and_arcs(capsys):
+    assert main(["explain", "Iran condemned the Israeli strike on Damascus.", "--date", "2024-04-02"]) == 0
+    out = capsys.readouterr().out
+    assert "ACCUSE 111  IRNGOV Iran → ISRMIL" in out
+    assert "by verbs.tsv:" in out and "nsubj:Iran" in out
+
+
+def test_explain_says_why_nothing(capsys):
+    assert main(["explain", "The minister condemned the decision.", "--date", "2024-04-02"]) == 0
+    out = capsys.readouterr().out
+    assert "events:\n  none" in out
+    assert "no source" in out

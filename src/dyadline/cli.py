@@ -135,6 +135,28 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    from . import get_coder
+    from .pipeline.explain import explain
+
+    print(explain(get_coder(args.model), args.sentence, args.date))  # type: ignore[arg-type]
+    return 0
+
+
+def cmd_actors_resolve(args: argparse.Namespace) -> int:
+    from . import get_coder
+    from .pipeline.explain import resolve_mention
+
+    found = resolve_mention(get_coder(args.model), args.mention, args.date)  # type: ignore[arg-type]
+    if not found:
+        print(f"{args.mention!r} on {args.date}: not resolved (no country, organisation or "
+              "named group; add it to an actors file, see docs/data-files.md)")
+        return 1
+    for name, country, sector, how in found:
+        print(f"{args.mention!r} on {args.date}: {name} | {country or '-'} | {sector} ({how})")
+    return 0
+
+
 # ---------------------------------------------------------------------- parser
 def _filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
@@ -198,6 +220,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--errors", metavar="FILE", help="write missed and spurious events per article")
     p.add_argument("--model", help="an installed spaCy pipeline to use instead of the default")
     p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("explain", help="show how a sentence is coded, and why",
+                       description="Print the parse, the actors found, each event with the lexicon "
+                       "row and parse arcs that produced it, and rules that matched but coded nothing.")
+    p.add_argument("sentence", help="the sentence or short text to code")
+    p.add_argument("--date", type=_date_arg, required=True, help="the article date, YYYY-MM-DD")
+    p.add_argument("--model", help="an installed spaCy pipeline to use instead of the default")
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("actors", help="look up how actors resolve",
+                       description="Check the actor data: how a mention resolves on a date.")
+    asub = p.add_subparsers(dest="actors_command", metavar="ACTION", required=True,
+                            help="resolve: how a mention resolves on a date")
+    q = asub.add_parser("resolve", help="resolve one mention on a date",
+                        description="Resolve a mention (\"the US president\", \"Pyongyang\", "
+                        "\"Russian troops\") as an article of that date would.")
+    q.add_argument("mention", help="the words as they appear in a text")
+    q.add_argument("--date", type=_date_arg, required=True, help="the article date, YYYY-MM-DD")
+    q.add_argument("--model", help="an installed spaCy pipeline to use instead of the default")
+    q.set_defaults(func=cmd_actors_resolve)
     return parser
 
 

@@ -25,6 +25,8 @@ NP_DEPS = frozenset({"compound", "amod", "nmod", "poss", "det", "case", "nummod"
 MALE_FEMALE = frozenset({"he", "him", "his", "she", "her"})
 PERSON_KINDS = frozenset({"person"})
 PLACE_KINDS = frozenset({"country", "capital", "adjective", "dependency"})
+GROUP_NOUNS = frozenset({"country", "nation", "side", "party", "government", "state", "neighbour",
+                         "neighbor", "leader", "president", "minister", "counterpart", "capital"})
 
 
 @dataclass(frozen=True)
@@ -32,11 +34,17 @@ class ActorRef:
     """A resolved mention: the actor and how it was found.
 
     kind: person, country (a state or capital named alone), org, agent,
-    adjective, coref.
+    adjective, coref, place (only a target of violence), open (an agent whose
+    country the event must supply), group ("both countries": ``group`` holds
+    each member).
     """
 
     actor: Actor
     kind: str
+    group: tuple[Actor, ...] = ()
+
+    def members(self) -> tuple[Actor, ...]:
+        return self.group or (self.actor,)
 
 
 class ActorResolver:
@@ -75,6 +83,7 @@ class ActorResolver:
             ref = self._resolve(tok, mentions, state)
             if ref is not None:
                 actors[tok.i] = ref
+                state.seen(ref)
         doc._.actors = actors
         return doc
 
@@ -114,14 +123,18 @@ class ActorResolver:
             if entry.kind in ("country", "capital", "dependency"):
                 return ActorRef(Actor(entry.name, entry.country, entry.sector), "country")
             if entry.kind == "adjective":
-                if h.pos_ == "ADJ" and h.dep_ == "amod":
-                    return None
+                if h.dep_ in ("amod", "compound") and h.head.i > h.i:
+                    # a modifier ("Russian strikes"): the country, for nominal events
+                    return ActorRef(Actor(entry.name, entry.country, "GOV"), "adjective")
                 plural = h.tag_ in ("NNPS", "NNS") or h.text.endswith("s")
                 return ActorRef(Actor(h.text if plural else entry.name, entry.country,
                                       "CVL" if plural else "GOV"), "adjective")
             return ActorRef(Actor(entry.name, entry.country, entry.sector), "org")
         if h.pos_ == "ADJ":
             return None
+        group = self._group(h, st)
+        if group is not None:
+            return group
         # what the modifiers say
         mods = [mentions[t.i] for t in np if t.i in mentions and t.i != h.i]
         mod_entries = [(m, self._entry(m)) for m in dict.fromkeys(mods)]
@@ -148,6 +161,12 @@ class ActorResolver:
                 st.remember(actor, h.doc[h.i - len(name.split()) + 1:h.i + 1])
                 return ActorRef(actor, "person")
             return None
+        appos = next((c for c in h.children if c.dep_ == "appos"), None)
+        if appos is not None and (agent is None or agent.role or "weak" in agent.flags):
+            # "his Fijian counterpart, Prime Minister Sitiveni Rabuka"
+            inner = self._resolve(appos, mentions, st)
+            if inner is not None and inner.kind in ("person", "org", "coref"):
+                return inner
         if agent is None:
             return None
         # 3. a generic agent or a title
@@ -176,6 +195,21 @@ class ActorResolver:
         if "weak" not in agent.flags and not agent.role:
             # "protesters", "the crowds": the country may come from the other side
             return ActorRef(Actor(_np_name(np, h), None, agent.sector), "open")
+        return None
+
+    def _group(self, h: Token, st: "_State") -> ActorRef | None:
+        """ "both countries", "the two sides", "both leaders": the last two named."""
+        words = {c.lower_ for c in h.children if c.dep_ in ("det", "nummod", "predet", "amod")}
+        if not words & {"both", "two"} or h.lemma_.lower() not in GROUP_NOUNS:
+            return None
+        wanted = "person" if h.lemma_.lower() in ("leader", "president", "minister", "counterpart") else None
+        pool = st.recent_people if wanted == "person" else st.recent
+        picked: list[Actor] = []
+        for a in reversed(pool):
+            if all(a.country != p.country for p in picked):
+                picked.append(a)
+            if len(picked) == 2:
+                return ActorRef(picked[1], "group", (picked[1], picked[0]))
         return None
 
     def _titled(self, actor: Actor, np: list[Token], h: Token, mentions: dict[int, Span]) -> Actor | None:
@@ -208,9 +242,18 @@ class _State:
         self.on = on
         self.last_person: Actor | None = None
         self.people: dict[str, Actor] = {}
+        self.recent: list[Actor] = []
+        self.recent_people: list[Actor] = []
+
+    def seen(self, ref: ActorRef) -> None:
+        """Every resolved state-level mention, in order, for "both countries"."""
+        a = ref.actor
+        if a.country and a.country not in ("IGO", "NGO", "IMG", "MNC") and ref.kind != "group":
+            self.recent.append(a)
 
     def remember(self, actor: Actor, span: Span | None) -> None:
         self.last_person = actor
+        self.recent_people.append(actor)
         for word in actor.name.split():
             if word[:1].isupper() and len(word) > 2:
                 self.people.setdefault(word, actor)

@@ -60,7 +60,7 @@ class EventCoder:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lex = lexicon
         self.fatality_res = lexicon.fatalities
-        for ext in ("events", "actors", "dates", "article_date"):
+        for ext in ("events", "actors", "dates", "article_date", "trace"):
             if not Doc.has_extension(ext):
                 Doc.set_extension(ext, default=None)
 
@@ -69,8 +69,9 @@ class EventCoder:
         dates: dict[int, str] = doc._.dates or {}
         on: date | None = doc._.article_date
         out: list[RawEvent] = []
+        trace: list[str] = []
         for si, sent in enumerate(doc.sents):
-            ctx = _Ctx(doc, sent, si, actors, dates, on, out)
+            ctx = _Ctx(doc, sent, si, actors, dates, on, out, trace)
             used_verbs: set[int] = set()
             for tok in sent:
                 if tok.pos_ in ("NOUN", "PROPN"):
@@ -80,6 +81,7 @@ class EventCoder:
                     self._verb(tok, ctx)
             self._fatalities(sent, ctx)
         doc._.events = _dedupe(out)
+        doc._.trace = trace
         return doc
 
     # ------------------------------------------------------------------ verbs
@@ -94,6 +96,8 @@ class EventCoder:
                 continue
             targets, tarcs = _slots(v, rule.targets, passive, ctx, rule.type)
             if "needs_target" in rule.flags and not targets:
+                ctx.trace.append(f"{rule.where} at {v.text!r}: skipped, needs a target in "
+                                 f"{'/'.join(rule.targets)}")
                 continue
             sources, sarcs = _subject(v, passive, ctx)
             self._emit(rule, v, v, sources, targets, ctx, arcs=sarcs + tarcs)
@@ -145,9 +149,9 @@ class EventCoder:
             src_actors = list(tgt_actors)
         if not src_actors and rule.type == "ASSAULT" and tgt_actors:
             src_actors = [UNKNOWN_ATTACKERS]
-        if not src_actors and not tgt_actors:
-            return
+        why = f"{rule.where} at {trig.text!r}"
         if not src_actors:
+            ctx.trace.append(f"{why}: no source (arcs: {', '.join(arcs) or 'none'})")
             return
         pairs_only = between and src_actors == tgt_actors
         if not tgt_actors and len(src_actors) > 1 and rule.type not in NO_PAIRS:
@@ -155,6 +159,7 @@ class EventCoder:
             tgt_actors, pairs_only = list(src_actors), True
         if not tgt_actors:
             if "intransitive" not in rule.flags:
+                ctx.trace.append(f"{why}: no target (arcs: {', '.join(arcs) or 'none'})")
                 return
             tgt_actors = [None]  # type: ignore[list-item]
         fact, background = _factuality(verb or trig, trig, self.lex, nominal)
@@ -213,6 +218,7 @@ class _Ctx:
     dates: dict[int, str]
     on: date | None
     out: list[RawEvent]
+    trace: list[str]
 
 
 def _conj(t: Token) -> list[Token]:
@@ -309,6 +315,16 @@ def _subject(v: Token, passive: bool, ctx: _Ctx) -> tuple[list[Token], list[str]
             agent = _prep(v, "by")
             if agent is not None:
                 return _conj(agent), [f"agent:{agent.text}"]
+            # "civilians were killed in an attack by the RSF" / "in an Israeli strike"
+            act = _prep(v, "in")
+            if act is not None and act.pos_ == "NOUN":
+                by = _prep(act, "by")
+                if by is not None:
+                    return _conj(by), [f"in-by:{by.text}"]
+                mod = next((c for c in act.children if c.dep_ in ("amod", "compound", "poss")
+                            and c.i in ctx.actors and ctx.actors[c.i].kind != "country"), None)
+                if mod is not None:
+                    return [mod], [f"in-mod:{mod.text}"]
             return [], []
         subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
         if subj is not None:
@@ -404,8 +420,9 @@ def _actors(tokens: list[Token], ctx: _Ctx, *, military: bool, event_type: str =
             continue
         if military and ref.kind == "country" and ref.actor.sector == "GOV":
             ref = ActorRef(Actor(ref.actor.name, ref.actor.country, "MIL"), ref.kind)
-        if all(ref.actor != r.actor for r in out):
-            out.append(ref)
+        for member in ref.members():
+            if all(member != r.actor for r in out):
+                out.append(ActorRef(member, ref.kind if not ref.group else "coref"))
     return out
 
 
@@ -440,6 +457,15 @@ def _event_reference(t: Token, ctx: _Ctx, lex: Lexicon, event_type: str) -> Acto
     violent = lex.frames.get(lemma) == "anaphor" or any(r.type == "ASSAULT" for r in lex.nouns.get(lemma, ()))
     if not violent:
         return None
+    for c in t.children:   # "the Israeli strike", "Russia's attack", "the attack by Hamas"
+        by = _pobj(c) if c.dep_ == "prep" and c.lower_ == "by" else None
+        who = by if by is not None else (c if c.dep_ in ("amod", "compound", "poss") else None)
+        ref = ctx.actors.get(who.i) if who is not None else None
+        if ref is not None and ref.kind not in ("place", "open"):
+            a = ref.actor
+            if ref.kind in ("country", "adjective") and a.sector == "GOV":
+                return Actor(a.name, a.country, "MIL")
+            return a
     prior = [e for e in ctx.out if e.type == "ASSAULT" and (e.trigger == t.i or e.trigger < t.i)]
     if prior:
         return prior[-1].source
