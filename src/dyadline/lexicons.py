@@ -185,6 +185,7 @@ class Lexicon:
     verbs: dict[str, list[Rule]] = field(default_factory=lambda: defaultdict(list))
     nouns: dict[str, list[Rule]] = field(default_factory=lambda: defaultdict(list))
     frames: dict[str, str] = field(default_factory=dict)
+    anaphors: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict)
     cues: dict[str, list[Cue]] = field(default_factory=lambda: defaultdict(list))
     boilerplate: list[re.Pattern[str]] = field(default_factory=list)
     fatalities: list[re.Pattern[str]] = field(default_factory=list)
@@ -386,6 +387,15 @@ def _load_frames(lex: Lexicon, path: Path) -> None:
         lex.frames[(row.get("noun") or "").lower()] = use
 
 
+def _load_anaphors(lex: Lexicon, path: Path) -> None:
+    allowed = ACTOR_KINDS | {"country"}
+    for row in read_table(path, ("noun", "kinds")):
+        kinds = frozenset(row.list("kinds"))
+        if not kinds or not kinds <= allowed:
+            raise row.fail(f"kinds {row.fields['kinds']!r} must be from {', '.join(sorted(allowed))}")
+        lex.anaphors[tuple((row.get("noun") or "").lower().split())] = kinds
+
+
 CUE_KINDS = {"modal": ("future", "hypothetical"), "governor": ("future", "hypothetical", "negated", "background"),
              "negation": ("negated",), "mark": ("hypothetical", "background"),
              "prep": ("background",)}
@@ -418,7 +428,7 @@ def load_lexicon(data_dir: Path | str = DATA_DIR, actor_files: Sequence[str | Pa
         (_load_countries, "countries.tsv"), (_load_actor_files, "actors*.tsv"),
         (load_leader_file, "leaders.tsv"), (_load_agents, "agents.tsv"),
         (_load_cameo, "cameo.tsv"), (_load_verbs, "verbs.tsv"), (_load_nouns, "nouns.tsv"),
-        (_load_frames, "frames.tsv"), (_load_cues, "cues.tsv"),
+        (_load_frames, "frames.tsv"), (_load_cues, "cues.tsv"), (_load_anaphors, "anaphors.tsv"),
     ]
     for fn, name in steps:
         fn(lex, d / name)

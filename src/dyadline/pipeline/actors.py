@@ -83,7 +83,10 @@ class ActorResolver:
             ref = self._resolve(tok, mentions, state)
             if ref is not None:
                 actors[tok.i] = ref
-                state.seen(ref)
+                kind = None
+                if span is not None and ref.kind in ("country", "org"):
+                    kind = "country" if ref.kind == "country" else self._entry(span).kind
+                state.seen(ref, kind)
         doc._.actors = actors
         return doc
 
@@ -135,6 +138,9 @@ class ActorResolver:
         group = self._group(h, st)
         if group is not None:
             return group
+        back = self._anaphor(h, st, mentions)
+        if back is not None:
+            return back
         # what the modifiers say
         mods = [mentions[t.i] for t in np if t.i in mentions and t.i != h.i]
         mod_entries = [(m, self._entry(m)) for m in dict.fromkeys(mods)]
@@ -197,6 +203,25 @@ class ActorResolver:
             return ActorRef(Actor(_np_name(np, h), None, agent.sector), "open")
         return None
 
+    def _anaphor(self, h: Token, st: "_State", mentions: dict[int, Span]) -> ActorRef | None:
+        """ "the group" after "Hamas", "the bloc" after "ECOWAS"."""
+        kinds = None
+        for n in (2, 1):
+            words = tuple(t.lemma_.lower() for t in h.doc[max(h.i - n + 1, 0):h.i + 1])
+            kinds = self.lex.anaphors.get(words)
+            if kinds:
+                break
+        if not kinds:
+            return None
+        dets = {c.lower_ for c in h.children if c.dep_ == "det"}
+        mods = [c for c in h.children if c.dep_ in ("amod", "compound", "poss") and c.i in mentions]
+        if not dets & {"the", "this", "that", "these", "those"} or mods:
+            return None
+        for kind, actor in reversed(st.named):
+            if kind in kinds:
+                return ActorRef(actor, "coref")
+        return None
+
     def _group(self, h: Token, st: "_State") -> ActorRef | None:
         """ "both countries", "the two sides", "both leaders": the last two named."""
         words = {c.lower_ for c in h.children if c.dep_ in ("det", "nummod", "predet", "amod")}
@@ -243,11 +268,14 @@ class _State:
         self.last_person: Actor | None = None
         self.people: dict[str, Actor] = {}
         self.recent: list[Actor] = []
+        self.named: list[tuple[str, Actor]] = []
         self.recent_people: list[Actor] = []
 
-    def seen(self, ref: ActorRef) -> None:
-        """Every resolved state-level mention, in order, for "both countries"."""
+    def seen(self, ref: ActorRef, kind: str | None = None) -> None:
+        """Every resolved mention, in order, for "both countries" and "the group"."""
         a = ref.actor
+        if kind is not None:
+            self.named.append((kind, a))
         if a.country and a.country not in ("IGO", "NGO", "IMG", "MNC") and ref.kind != "group":
             self.recent.append(a)
 

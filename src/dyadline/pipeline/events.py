@@ -22,6 +22,8 @@ OBJECT_CONTROL = frozenset({"urge", "ask", "call", "order", "press", "force", "i
                             "encourage", "tell", "pressure", "allow", "permit", "help"})
 INHERIT_PREPS = frozenset({"including", "such", "like", "especially"})
 NO_PAIRS = frozenset({"PROTEST", "MOBILIZE"})
+DOMESTIC = frozenset({"COERCE", "ASSAULT", "PROTEST", "SANCTION", "ACCUSE", "REQUEST", "REJECT", "THREATEN"})
+STATE_SECTORS = frozenset({"GOV", "COP", "MIL", "JUD", "LEG"})
 WRITER = frozenset({"i", "we", "us", "our", "me", "you", "your", "they", "them", "it", "its",
                     "this", "that", "which", "who", "whom", "their"})
 UNKNOWN_ATTACKERS = Actor("attackers", None, "UAF")
@@ -141,8 +143,8 @@ class EventCoder:
         tgt_refs = _actors(targets, ctx, military=False, event_type=rule.type, lex=self.lex)
         if "swap" in rule.flags:
             src_refs, tgt_refs = tgt_refs, src_refs
-        src_actors = _settle(src_refs, tgt_refs, location)
-        tgt_actors = _settle(tgt_refs, src_refs, location)
+        src_actors = _settle(src_refs, tgt_refs, location, rule.type)
+        tgt_actors = _settle(tgt_refs, src_refs, location, rule.type)
         between = any(a.startswith("prep:between") for a in arcs)
         if between and not src_actors and len(tgt_actors) > 1:
             # "talks between Israel and Hamas", "clashes between X and Y"
@@ -426,12 +428,14 @@ def _actors(tokens: list[Token], ctx: _Ctx, *, military: bool, event_type: str =
     return out
 
 
-def _settle(refs: list[ActorRef], other: list[ActorRef], location: tuple[str, str | None] | None) -> list[Actor]:
-    """Give open agents ("protesters") the other side's or the place's country;
-    drop those that stay without one."""
+def _settle(refs: list[ActorRef], other: list[ActorRef], location: tuple[str, str | None] | None,
+            etype: str) -> list[Actor]:
+    """Give open agents ("protesters") the place's country or, in a domestic
+    clash with the state ("police arrested protesters"), the state's; drop
+    those that stay without one."""
     home = location[1] if location is not None else None
-    if home is None:
-        home = next((r.actor.country for r in other if r.actor.country
+    if home is None and etype in DOMESTIC:
+        home = next((r.actor.country for r in other if r.actor.country and r.actor.sector in STATE_SECTORS
                      and r.actor.country not in ("IGO", "NGO", "IMG", "MNC")), None)
     out = []
     for r in refs:
