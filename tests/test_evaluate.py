@@ -54,6 +54,10 @@ def test_known_scores(gold_file):
     assert d["dyad"] == {"precision": 0.75, "recall": 0.75, "f1": 0.75}
     assert d["full"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5}
     assert d["date_accuracy"] == pytest.approx(2 / 3, abs=1e-4)
+    # type-paired slots: SUPPORT 2/2 country, 2/2 both; CONSULT(asserted) 2/2 country, 1/2 both;
+    # SANCTION 2/2, 2/2 -> country 6/6, country+sector 5/6
+    assert d["actor_country_accuracy"] == 1.0
+    assert d["actor_sector_accuracy"] == pytest.approx(5 / 6, abs=1e-4)
     assert d["per_type"]["ACCUSE"]["precision"] == 0.0
     assert d["per_type"]["ASSAULT"]["recall"] == 0.0
     assert d["per_type"]["SUPPORT"]["f1"] == 1.0

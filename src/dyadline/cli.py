@@ -254,6 +254,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DyadlineError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:   # output piped into head: not an error
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("interrupted: every batch written so far is complete; run again to finish",
               file=sys.stderr)

@@ -84,6 +84,9 @@ class Score:
     per_type: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     dates_matched: int = 0
     dates_right: int = 0
+    actor_slots: int = 0
+    actor_country: int = 0
+    actor_both: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, article: Article, gold: list[Event], system: list[Event]) -> None:
@@ -102,6 +105,7 @@ class Score:
         gt, st = Counter(e.type for e in gold), Counter(e.type for e in system)
         for t, n in (gt & st).items():
             self.per_type[t]["type"] += n
+        self._pair_actors(gold, system)
         missed, spurious = self._pair_dyads(gold, system)
         if missed or spurious:
             self.errors.append({"id": article.id, "date": article.date,
@@ -127,12 +131,36 @@ class Score:
         spurious = [e for es in pool.values() for e in es]
         return missed, spurious
 
+    def _pair_actors(self, gold: list[Event], system: list[Event]) -> None:
+        """Pair events of the same type one to one, preferring pairs whose actors
+        agree, and count agreeing source and target slots."""
+        for etype in {e.type for e in gold} & {e.type for e in system}:
+            gs = [e for e in gold if e.type == etype]
+            ss = [e for e in system if e.type == etype]
+            scored = sorted(((_agreement(g, s), i, j) for i, g in enumerate(gs) for j, s in enumerate(ss)),
+                            key=lambda x: (-x[0], x[1], x[2]))
+            used_g: set[int] = set()
+            used_s: set[int] = set()
+            for _, i, j in scored:
+                if i in used_g or j in used_s:
+                    continue
+                used_g.add(i)
+                used_s.add(j)
+                for ga, sa in ((gs[i].source, ss[j].source), (gs[i].target, ss[j].target)):
+                    self.actor_slots += 1
+                    if _c(ga) == _c(sa):
+                        self.actor_country += 1
+                        self.actor_both += _s(ga) == _s(sa)
+
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"articles": self.articles, "gold_events": self.gold_events,
                                "system_events": self.system_events}
         for level in LEVELS:
             out[level] = _prf(self.matched[level], self.system_events, self.gold_events)
         out["date_accuracy"] = round(self.dates_right / self.dates_matched, 4) if self.dates_matched else 0.0
+        slots = self.actor_slots
+        out["actor_country_accuracy"] = round(self.actor_country / slots, 4) if slots else 0.0
+        out["actor_sector_accuracy"] = round(self.actor_both / slots, 4) if slots else 0.0
         per: dict[str, Any] = {}
         for t in EVENT_TYPES:
             c = self.per_type.get(t)
@@ -142,6 +170,11 @@ class Score:
                       "system": c["system"], "dyad_f1": _prf(c["dyad"], c["system"], c["gold"])["f1"]}
         out["per_type"] = per
         return out
+
+
+def _agreement(g: Event, s: Event) -> int:
+    return sum((_c(g.source) == _c(s.source), _s(g.source) == _s(s.source),
+                _c(g.target) == _c(s.target), _s(g.target) == _s(s.target)))
 
 
 def _brief(e: Event) -> dict[str, Any]:
@@ -170,6 +203,8 @@ def format_report(d: dict[str, Any]) -> str:
         r = d[level]
         lines.append(f"{level:<10}{r['precision']:>10.3f}{r['recall']:>10.3f}{r['f1']:>10.3f}")
     lines.append(f"{'date accuracy':<30}{d['date_accuracy']:>10.3f}")
+    lines.append(f"{'actor country accuracy':<30}{d['actor_country_accuracy']:>10.3f}")
+    lines.append(f"{'actor country+sector acc.':<30}{d['actor_sector_accuracy']:>10.3f}")
     lines += ["", f"{'type':<12}{'gold':>6}{'system':>8}{'P':>8}{'R':>8}{'F1':>8}{'dyad F1':>9}"]
     for t, r in d["per_type"].items():
         lines.append(f"{t:<12}{r['gold']:>6}{r['system']:>8}{r['precision']:>8.3f}{r['recall']:>8.3f}"

@@ -25,6 +25,9 @@ NP_DEPS = frozenset({"compound", "amod", "nmod", "poss", "det", "case", "nummod"
 MALE_FEMALE = frozenset({"he", "him", "his", "she", "her"})
 PERSON_KINDS = frozenset({"person"})
 PLACE_KINDS = frozenset({"country", "capital", "adjective", "dependency"})
+QUANTITIES = frozenset({"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million",
+                        "millions", "score", "scores", "some", "many", "several", "group", "number",
+                        "handful", "crowd", "all", "most", "none", "few"})
 GROUP_NOUNS = frozenset({"country", "nation", "side", "party", "government", "state", "neighbour",
                          "neighbor", "leader", "president", "minister", "counterpart", "capital"})
 
@@ -135,6 +138,11 @@ class ActorResolver:
             return ActorRef(Actor(entry.name, entry.country, entry.sector), "org")
         if h.pos_ == "ADJ":
             return None
+        if h.lemma_.lower() in QUANTITIES or h.pos_ == "NUM":
+            # "dozens of protesters", "thousands of people", "some of the hostages"
+            of = next((c for c in h.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            inner = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+            return self._resolve(inner, mentions, st) if inner is not None else None
         group = self._group(h, st)
         if group is not None:
             return group
@@ -199,8 +207,9 @@ class ActorResolver:
         if agent.role and st.last_person is not None and h.tag_ in ("NN", "NNP"):
             return ActorRef(st.last_person, "coref")
         if "weak" not in agent.flags and not agent.role:
-            # "protesters", "the crowds": the country may come from the other side
-            return ActorRef(Actor(_np_name(np, h), None, agent.sector), "open")
+            # "protesters in Tbilisi"; else the country may come from the event
+            country = _place_country(h, mentions, self, own_np=False)
+            return ActorRef(Actor(_np_name(np, h), country, agent.sector), "agent" if country else "open")
         return None
 
     def _anaphor(self, h: Token, st: "_State", mentions: dict[int, Span]) -> ActorRef | None:
@@ -339,12 +348,14 @@ def _person_name(h: Token) -> str:
     return h.doc[i:h.i + 1].text
 
 
-def _place_country(h: Token, mentions: dict[int, Span], res: ActorResolver) -> str | None:
+def _place_country(h: Token, mentions: dict[int, Span], res: ActorResolver, *,
+                   own_np: bool = True) -> str | None:
     """The country of a place: a modifier ("Pakistani villages") or an "in"
     phrase ("sites in Pakistan", "villages in Indian-administered Kashmir")."""
-    cands = [t for t in np_tokens(h) if t.i != h.i]
+    cands = [t for t in np_tokens(h) if t.i != h.i] if own_np else []
     for c in h.children:
-        if c.dep_ == "prep" and c.lower_ in ("in", "across", "along", "near", "inside", "of"):
+        if c.dep_ == "prep" and c.lower_ in (("in", "across", "along", "near", "inside", "of") if own_np
+                                             else ("in", "across", "from", "inside")):
             cands.extend(c.subtree)
     for t in cands:
         span = mentions.get(t.i)

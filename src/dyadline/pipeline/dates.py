@@ -18,7 +18,8 @@ MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
 MONTHS["sept"] = 9
 WEEKDAYS = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
 
-_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_MONTH = (r"(january|february|march|april|may|june|july|august|september|october|november|december"
+          r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)(?![a-z])\.?")
 
 
 def _shift_month(d: date, n: int) -> tuple[int, int]:
@@ -58,13 +59,10 @@ def resolve_date(text: str, on: date) -> str | None:
         except ValueError:
             return None
     m = re.search(r"\b" + _MONTH + r"(?: (\d{4}))?\b", t)
-    if m and m[1] in MONTHS or (m and m[1][:3] in MONTHS):
+    if m and not (m[1] == "may" and not m[2] and not re.search(r"\b(in|of|since|early|late|mid) may\b", t)):
         month = MONTHS[m[1][:3]]
-        if m[1] == "may" and not m[2] and not re.search(r"\b(in|of|since|early|late|mid) may\b", t):
-            m = None  # the modal verb
-        else:
-            y = int(m[2]) if m[2] else _infer_year(on, month)
-            return f"{y:04d}-{month:02d}"
+        y = int(m[2]) if m[2] else _infer_year(on, month)
+        return f"{y:04d}-{month:02d}"
     m = re.search(r"\b(19\d\d|20\d\d)\b", t)
     if m:
         return m[1]

@@ -21,7 +21,7 @@ SUBJ = ("nsubj", "nsubjpass", "csubj")
 OBJECT_CONTROL = frozenset({"urge", "ask", "call", "order", "press", "force", "invite",
                             "encourage", "tell", "pressure", "allow", "permit", "help"})
 INHERIT_PREPS = frozenset({"including", "such", "like", "especially"})
-NO_PAIRS = frozenset({"PROTEST", "MOBILIZE"})
+PAIRED = frozenset({"AGREE", "CONSULT", "COOPERATE"})
 DOMESTIC = frozenset({"COERCE", "ASSAULT", "PROTEST", "SANCTION", "ACCUSE", "REQUEST", "REJECT", "THREATEN"})
 STATE_SECTORS = frozenset({"GOV", "COP", "MIL", "JUD", "LEG"})
 WRITER = frozenset({"i", "we", "us", "our", "me", "you", "your", "they", "them", "it", "its",
@@ -97,6 +97,11 @@ class EventCoder:
             if any(w not in kids for w in rule.trigger[1:]):
                 continue
             targets, tarcs = _slots(v, rule.targets, passive, ctx, rule.type)
+            xcomp = next((c for c in v.children if c.dep_ == "xcomp"), None)
+            if not targets and xcomp is not None:
+                # "refused to meet the delegation", "agreed to help Ukraine"
+                targets, tarcs = _slots(xcomp, ("dobj", "dative", "prep:with", "prep:to"), False, ctx, rule.type)
+                tarcs = [f"xcomp:{a}" for a in tarcs]
             if "needs_target" in rule.flags and not targets:
                 ctx.trace.append(f"{rule.where} at {v.text!r}: skipped, needs a target in "
                                  f"{'/'.join(rule.targets)}")
@@ -156,7 +161,7 @@ class EventCoder:
             ctx.trace.append(f"{why}: no source (arcs: {', '.join(arcs) or 'none'})")
             return
         pairs_only = between and src_actors == tgt_actors
-        if not tgt_actors and len(src_actors) > 1 and rule.type not in NO_PAIRS:
+        if not tgt_actors and len(src_actors) > 1 and ("mutual" in rule.flags or rule.type in PAIRED):
             # "The Philippines and Japan signed a pact": each side toward the other
             tgt_actors, pairs_only = list(src_actors), True
         if not tgt_actors:
@@ -297,9 +302,11 @@ def _ref_of(t: Token, ctx: _Ctx) -> ActorRef | None:
     ref = ctx.actors.get(t.i)
     if ref is not None:
         return ref
-    poss = next((c for c in t.children if c.dep_ == "poss"), None)
-    if poss is not None and poss.pos_ != "PRON" and poss.i in ctx.actors:
-        return ctx.actors[poss.i]
+    for dep in ("poss", "compound", "amod"):   # "Russia's invasion", "a UN resolution"
+        owner = next((c for c in t.children if c.dep_ == dep and c.pos_ != "PRON"
+                      and c.i in ctx.actors and ctx.actors[c.i].kind != "place"), None)
+        if owner is not None:
+            return ctx.actors[owner.i]
     return None
 
 
@@ -412,10 +419,13 @@ def _actors(tokens: list[Token], ctx: _Ctx, *, military: bool, event_type: str =
             lex: Lexicon | None = None, source: bool = False) -> list[ActorRef]:
     out: list[ActorRef] = []
     for t in tokens:
-        ref = _ref_of(t, ctx)
+        ref = ctx.actors.get(t.i)
         if ref is None and lex is not None:
+            # an act as target ("condemned the Israeli strike") stands for its perpetrator
             actor = _event_reference(t, ctx, lex, event_type)
-            ref = ActorRef(actor, "event") if actor is not None else None
+            ref = ActorRef(actor, "event") if actor is not None else _ref_of(t, ctx)
+        elif ref is None:
+            ref = _ref_of(t, ctx)
         if ref is None or (source and ref.kind == "place"):
             continue
         if ref.kind == "place" and event_type not in ("ASSAULT", "COERCE"):
