@@ -78,14 +78,18 @@ class ActorResolver:
         state = _State(on)
         actors: dict[int, ActorRef] = {}
         for tok in doc:
-            if tok.pos_ not in ("NOUN", "PROPN", "PRON", "ADJ", "NUM"):
-                continue
             span = mentions.get(tok.i)
-            if span is not None and tok.i != span.root.i:
+            if span is not None:
+                if tok.i != span.root.i:   # a name is resolved once, at its root
+                    continue
+            elif tok.pos_ not in ("NOUN", "PROPN", "PRON", "ADJ", "NUM"):
                 continue
             ref = self._resolve(tok, mentions, state)
             if ref is not None:
                 actors[tok.i] = ref
+                if span is not None:       # any token of a name stands for it
+                    for other in span:
+                        actors.setdefault(other.i, ref)
                 kind = None
                 if span is not None and ref.kind in ("country", "org"):
                     kind = "country" if ref.kind == "country" else self._entry(span).kind
@@ -156,7 +160,14 @@ class ActorResolver:
         place = next((e for _, e in mod_entries if e.kind in PLACE_KINDS), None)
         person = next(((m, e) for m, e in mod_entries if e.kind == "person"), None)
         lemmas = [t.lemma_.lower() for t in _left_run(h)]
-        hit = self.lex.agent(lemmas)
+        hit = None
+        of = next((c for c in h.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if pobj is not None:   # "head of state", "minister of foreign affairs"
+            hit = self.lex.agent(lemmas + ["of"] + [t.lemma_.lower() for t in _left_run(pobj)])
+            if hit is not None and hit[0] < len(_left_run(pobj)) + 2:
+                hit = None
+        hit = hit or self.lex.agent(lemmas)
         agent = hit[1] if hit else None
         # 2. a person's name that the lexicon lacks ("Kenyan President William Ruto")
         if h.ent_type_ == "PERSON" and h.pos_ == "PROPN":
