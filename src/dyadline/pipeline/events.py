@@ -119,7 +119,7 @@ class EventCoder:
         frame = n.head if (n.dep_ == "pobj" and n.head.lower_ == "of"
                            and self.lex.frames.get(n.head.head.lemma_.lower()) == "of") else None
         holder = frame.head if frame is not None else n     # the noun the verb governs
-        verb = holder.head if holder.dep_ in ("dobj", "nsubjpass", "attr") else None
+        verb = holder.head if holder.dep_ in ("dobj", "nsubjpass", "attr", "nsubj") else None
         if verb is not None and holder.dep_ == "nsubjpass" and verb.pos_ not in ("VERB", "AUX"):
             verb = None
         for rule in rules:
@@ -128,7 +128,13 @@ class EventCoder:
             light = verb is not None and (verb.lemma_.lower() in rule.light_verbs or "*" in rule.light_verbs)
             if not light and "nominal" not in rule.flags:
                 continue
-            if light:
+            if light and holder.dep_ == "nsubj":
+                # the act is the subject ("the truce between X and Y held"): its own sides
+                assert verb is not None
+                srcs, tgts, arcs = _nominal_args(n, holder, rule, ctx, self.lex)
+                used_verbs.add(verb.i)
+                self._emit(rule, n, verb, srcs, tgts, ctx, arcs=arcs)
+            elif light:
                 assert verb is not None
                 passive = holder.dep_ == "nsubjpass"
                 tgts, tarcs = _noun_slots(n, holder, verb, rule.targets, ctx, rule.type)
@@ -339,6 +345,11 @@ def _subject(v: Token, passive: bool, ctx: _Ctx) -> tuple[list[Token], list[str]
         if subj is not None:
             if subj.lower_ in ("who", "that", "which") and v.dep_ == "relcl":
                 return _conj(v.head), [f"relcl:{v.head.text}"]
+            if subj.lower_ in ("it", "they") and subj.i not in ctx.actors and v.dep_ in ("ccomp", "conj", "advcl"):
+                # "Israel said it had struck ...": the pronoun is the governing clause's subject
+                outer, arcs = _subject(v.head, False, ctx)
+                if outer:
+                    return outer, [f"pronoun:{subj.text}"] + arcs
             return _conj(subj), [f"nsubj:{subj.text}"]
         if v.dep_ == "relcl" or (v.dep_ == "acl" and v.tag_ == "VBG"):
             return _conj(v.head), [f"{v.dep_}:{v.head.text}"]
