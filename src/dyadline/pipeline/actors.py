@@ -82,7 +82,7 @@ class ActorResolver:
             if span is not None:
                 if tok.i != span.root.i:   # a name is resolved once, at its root
                     continue
-            elif tok.pos_ not in ("NOUN", "PROPN", "PRON", "ADJ", "NUM"):
+            elif tok.pos_ not in ("NOUN", "PROPN", "PRON", "ADJ", "NUM") and tok.lower_ != "both":
                 continue
             ref = self._resolve(tok, mentions, state)
             if ref is not None:
@@ -140,7 +140,7 @@ class ActorResolver:
                 return ActorRef(Actor(h.text if plural else entry.name, entry.country,
                                       "CVL" if plural else "GOV"), "adjective")
             return ActorRef(Actor(entry.name, entry.country, entry.sector), "org")
-        if h.pos_ == "ADJ":
+        if h.pos_ == "ADJ" or (h.pos_ in ("DET", "PRON") and h.lower_ != "both"):
             return None
         if h.lemma_.lower() in QUANTITIES or h.pos_ == "NUM":
             # "dozens of protesters", "thousands of people", "some of the hostages"
@@ -179,6 +179,11 @@ class ActorResolver:
                 st.remember(actor, h.doc[h.left_edge.i:h.i + 1])
                 return ActorRef(actor, "person")
             title = self._title(np, h)
+            if org is not None:   # "UN Secretary-General Antonio Guterres"
+                name = _person_name(h)
+                actor = Actor(name, org.country, org.sector)
+                st.remember(actor, h.doc[h.i - len(name.split()) + 1:h.i + 1])
+                return ActorRef(actor, "person")
             if place is not None and place.country:
                 sector = title.sector if title else "GOV"
                 name = _person_name(h)
@@ -200,6 +205,13 @@ class ActorResolver:
         if person is not None:
             actor = self._person(person[1], st.on)
             return ActorRef(actor, "person")
+        places = [e for m, e in mod_entries if e.kind in PLACE_KINDS and e.country]
+        coordinated = [m for m, e in mod_entries if e.kind in PLACE_KINDS and m.root.dep_ == "conj"]
+        if len({e.country for e in places}) > 1 and coordinated:
+            # "Ukrainian and Russian negotiators": one actor per country
+            members = tuple(Actor(f"{m.text} {h.text}", e.country, agent.sector)
+                            for m, e in mod_entries if e.kind in PLACE_KINDS and e.country)
+            return ActorRef(members[0], "group", members)
         if place is not None and place.country:
             if agent.role and agent.role != "opposition":
                 holder = self.lex.office_holder(place.country, agent.role, st.on)
@@ -217,6 +229,10 @@ class ActorResolver:
             return ActorRef(Actor(_np_name(np, h), None, agent.sector), "agent")
         if agent.role and st.last_person is not None and h.tag_ in ("NN", "NNP"):
             return ActorRef(st.last_person, "coref")
+        if "weak" in agent.flags:
+            country = _place_country(h, mentions, self, own_np=False)
+            if country:   # "the government in Dhaka"
+                return ActorRef(Actor(_np_name(np, h), country, agent.sector), "agent")
         if "weak" not in agent.flags and not agent.role:
             # "protesters in Tbilisi"; else the country may come from the event
             country = _place_country(h, mentions, self, own_np=False)
@@ -243,11 +259,14 @@ class ActorResolver:
         return None
 
     def _group(self, h: Token, st: "_State") -> ActorRef | None:
-        """ "both countries", "the two sides", "both leaders": the last two named."""
+        """ "both countries", "the two sides", "both leaders", "both": the last two named."""
         words = {c.lower_ for c in h.children if c.dep_ in ("det", "nummod", "predet", "amod")}
-        if not words & {"both", "two"} or h.lemma_.lower() not in GROUP_NOUNS:
+        alone = h.lower_ == "both" and h.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")
+        if not alone and (not words & {"both", "two"} or h.lemma_.lower() not in GROUP_NOUNS):
             return None
         wanted = "person" if h.lemma_.lower() in ("leader", "president", "minister", "counterpart") else None
+        if alone and st.recent_people and st.recent and st.recent_people[-1] == st.recent[-1]:
+            wanted = "person"
         pool = st.recent_people if wanted == "person" else st.recent
         picked: list[Actor] = []
         for a in reversed(pool):

@@ -37,7 +37,7 @@ def paragraphs(doc: Doc) -> Doc:
 def _split_dateline(doc: Doc, start: int) -> None:
     for j in range(start, min(start + 9, len(doc))):
         t = doc[j]
-        if t.text in DASHES and j > start and j + 1 < len(doc):
+        if t.text in DASHES and j > start and j + 1 < len(doc) and doc[j - 1].whitespace_ and t.whitespace_:
             doc[j + 1].is_sent_start = True
             return
         if not (t.text[:1].isupper() or t.text in (",", "(", ")", ".")) or "\n" in t.whitespace_:

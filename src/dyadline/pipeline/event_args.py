@@ -1,0 +1,331 @@
+"""Finding an event's sides in the parse: subjects, object slots, nominal
+arguments, and the actors they stand for (helpers of the event stage)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from ..lexicons import Lexicon, Rule
+from ..model import Actor
+from .actors import ActorRef
+from .raw import RawEvent
+
+SUBJ = ("nsubj", "nsubjpass", "csubj")
+OBJECT_CONTROL = frozenset({"urge", "ask", "call", "order", "press", "force", "invite",
+                            "encourage", "tell", "pressure", "allow", "permit", "help"})
+INHERIT_PREPS = frozenset({"including", "such", "like", "especially"})
+UNOWNED = frozenset({"CONSULT", "COOPERATE"})   # "received Russian missiles" is no visit
+DOMESTIC = frozenset({"COERCE", "ASSAULT", "PROTEST", "SANCTION", "ACCUSE", "REQUEST", "REJECT", "THREATEN"})
+STATE_SECTORS = frozenset({"GOV", "COP", "MIL", "JUD", "LEG"})
+WRITER = frozenset({"i", "we", "us", "our", "me", "you", "your", "they", "them", "it", "its",
+                    "this", "that", "which", "who", "whom", "their"})
+UNKNOWN_ATTACKERS = Actor("attackers", None, "UAF")
+
+
+@dataclass
+class Ctx:
+    doc: Doc
+    sent: Span
+    si: int
+    actors: dict[int, ActorRef]
+    dates: dict[int, str]
+    on: date | None
+    out: list[RawEvent]
+    trace: list[str]
+
+
+def conj(t: Token) -> list[Token]:
+    """A token and the tokens coordinated with it ("the US and Britain")."""
+    out = [t]
+    for c in t.children:
+        if c.dep_ == "conj":
+            out.extend(conj(c))
+    return out
+
+
+def pobj(prep: Token) -> Token | None:
+    for c in prep.children:
+        if c.dep_ in ("pobj", "pcomp"):
+            return c
+    return None
+
+
+def prep(t: Token, word: str) -> Token | None:
+    for c in t.children:
+        if c.dep_ in ("prep", "dative", "agent") and c.lower_ == word:
+            return pobj(c)
+        if c.dep_ == "prep" and word.endswith(" " + c.lower_):  # "out of"
+            return pobj(c)
+        if c.dep_ in ("prt", "advmod") and " " in word and word.startswith(c.lower_ + " "):
+            inner = prep(c, word.split(" ", 1)[1])            # "pulled its troops out of Syria"
+            if inner is not None:
+                return inner
+    return None
+
+
+def slots(v: Token, slots: tuple[str, ...], passive: bool, ctx: Ctx,
+           etype: str = "") -> tuple[list[Token], list[str]]:
+    for slot in slots:
+        tok = find_slot(v, slot, passive)
+        if tok is not None and has_actor(tok, ctx, etype):
+            return conj(tok), [f"{slot}:{tok.text}"]
+    return [], []
+
+
+def find_slot(v: Token, slot: str, passive: bool) -> Token | None:
+    if slot.startswith("v:"):
+        slot = slot[2:]
+    if slot == "dobj":
+        dep = "nsubjpass" if passive else "dobj"
+        return next((c for c in v.children if c.dep_ == dep), None)
+    if slot == "dative":
+        for c in v.children:
+            if c.dep_ == "dative":
+                return pobj(c) if c.pos_ == "ADP" else c
+        return prep(v, "to")
+    if slot == "poss":
+        return next((c for c in v.children if c.dep_ == "poss"), None)
+    if slot == "compound":
+        return next((c for c in v.children if c.dep_ in ("compound", "amod")), None)
+    if slot.startswith("prep:"):
+        found = prep(v, slot[5:])
+        if found is None and v.pos_ in ("VERB", "AUX"):
+            # "eased sanctions on Venezuela", "agreed to a truce with Hezbollah":
+            # the phrase hangs on the object or on another phrase's object
+            holders = [c for c in v.children if c.dep_ in ("dobj", "nsubjpass")]
+            holders += [p for c in v.children if c.dep_ in ("prep", "dative") for p in c.children
+                        if p.dep_ == "pobj"]
+            for h in holders:
+                found = prep(h, slot[5:])
+                if found is not None:
+                    break
+        return found
+    return None
+
+
+def has_actor(tok: Token, ctx: Ctx, etype: str = "") -> bool:
+    """Whether a slot holds an actor (for verbal conflict, also an act: "condemned the attack")."""
+    if any(actor_of(t, ctx) is not None for t in conj(tok)):
+        return True
+    return etype in ("ACCUSE", "REJECT") and tok.pos_ == "NOUN"
+
+
+def ref_of(t: Token, ctx: Ctx, deps: tuple[str, ...] = ("poss", "compound", "amod")) -> ActorRef | None:
+    """The actor a phrase stands for: its own, or its owner's ("Russia's invasion")."""
+    if t.lower_ in WRITER:
+        return None
+    ref = ctx.actors.get(t.i)
+    if ref is not None:
+        return ref
+    for dep in deps:   # "Russia's invasion", "a UN resolution"
+        owner = next((c for c in t.children if c.dep_ == dep and c.pos_ != "PRON"
+                      and c.i in ctx.actors and ctx.actors[c.i].kind != "place"), None)
+        if owner is not None:
+            return ctx.actors[owner.i]
+    return None
+
+
+def actor_of(t: Token, ctx: Ctx) -> Actor | None:
+    ref = ref_of(t, ctx)
+    return ref.actor if ref is not None else None
+
+
+def subject(v: Token, passive: bool, ctx: Ctx) -> tuple[list[Token], list[str]]:
+    """The acting side of verb ``v``, climbing to a governing verb if needed."""
+    seen = 0
+    while seen < 6:
+        seen += 1
+        if passive:
+            agent = prep(v, "by")
+            if agent is not None:
+                return conj(agent), [f"agent:{agent.text}"]
+            # "civilians were killed in an attack by the RSF" / "in an Israeli strike"
+            act = prep(v, "in")
+            if act is not None and act.pos_ == "NOUN":
+                by = prep(act, "by")
+                if by is not None:
+                    return conj(by), [f"in-by:{by.text}"]
+                mod = next((c for c in act.children if c.dep_ in ("amod", "compound", "poss")
+                            and c.i in ctx.actors and ctx.actors[c.i].kind != "country"), None)
+                if mod is not None:
+                    return [mod], [f"in-mod:{mod.text}"]
+            return [], []
+        subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+        if subj is not None:
+            if subj.lower_ in ("who", "that", "which") and v.dep_ == "relcl":
+                return conj(v.head), [f"relcl:{v.head.text}"]
+            if subj.lower_ in ("it", "they") and subj.i not in ctx.actors and v.dep_ in ("ccomp", "conj", "advcl"):
+                # "Israel said it had struck ...": the pronoun is the governing clause's subject
+                outer, arcs = subject(v.head, False, ctx)
+                if outer:
+                    return outer, [f"pronoun:{subj.text}"] + arcs
+            return conj(subj), [f"nsubj:{subj.text}"]
+        if v.dep_ == "relcl" or (v.dep_ == "acl" and v.tag_ == "VBG"):
+            return conj(v.head), [f"{v.dep_}:{v.head.text}"]
+        if v.dep_ == "xcomp" and v.head.lemma_.lower() in OBJECT_CONTROL:
+            obj = next((c for c in v.head.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                return conj(obj), [f"xcomp-obj:{obj.text}"]
+        if v.dep_ in ("xcomp", "conj", "advcl", "ccomp") and v.head.pos_ in ("VERB", "AUX"):
+            v = v.head
+            passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children) and False
+            continue
+        return [], []
+    return [], []
+
+
+def noun_slots(n: Token, holder: Token, verb: Token, slots: tuple[str, ...],
+                ctx: Ctx, etype: str = "") -> tuple[list[Token], list[str]]:
+    for slot in slots:
+        places = [verb] if slot.startswith("v:") else ([n, holder] if holder is not n else [n])
+        for p in places:
+            tok = find_slot(p, slot, False)
+            if tok is not None and has_actor(tok, ctx, etype):
+                return conj(tok), [f"{slot}:{tok.text}"]
+    return [], []
+
+
+def nominal_args(n: Token, holder: Token, rule: Rule, ctx: Ctx,
+                  lex: Lexicon) -> tuple[list[Token], list[Token], list[str]]:
+    """Source and target of a nominal event; inherited along conj / "including"."""
+    node = holder
+    srcs: list[Token] = []
+    tgts: list[Token] = []
+    arcs: list[str] = []
+    for _ in range(4):
+        for c in list(node.children) + ([c for c in n.children] if node is holder else []):
+            if not srcs and c.dep_ == "poss" and actor_of(c, ctx):
+                srcs, arcs = conj(c), arcs + [f"poss:{c.text}"]
+            elif not srcs and c.dep_ in ("compound", "amod") and c.i in ctx.actors and (
+                    rule.type != "ASSAULT" or ctx.actors[c.i].kind != "country"):
+                # "US sanctions", "Russian strikes"; but "the Moscow attack" is a place
+                srcs, arcs = [c], arcs + [f"{c.dep_}:{c.text}"]
+        for word in ("by", "from"):
+            p = prep(node, word)
+            if not srcs and p is not None and actor_of(p, ctx):
+                srcs, arcs = conj(p), arcs + [f"prep:{word}:{p.text}"]
+        if not tgts:
+            for slot in rule.targets:
+                if slot.startswith("v:"):
+                    continue
+                for place in dict.fromkeys((n, node)):
+                    tok = find_slot(place, slot, False)
+                    if tok is not None and (actor_of(tok, ctx) or place_target(tok, ctx, rule)):
+                        tgts, arcs = conj(tok), arcs + [f"{slot}:{tok.text}"]
+                        break
+                if tgts:
+                    break
+        if srcs and tgts:
+            break
+        # inherit from a governing noun
+        if node.dep_ == "conj" and node.head.pos_ in ("NOUN", "PROPN"):
+            node = node.head
+        elif node.dep_ == "pobj" and node.head.lower_ in INHERIT_PREPS and node.head.head.pos_ in ("NOUN", "PROPN"):
+            node = node.head.head
+        else:
+            break
+        arcs.append(f"inherit:{node.text}")
+    return srcs, tgts, arcs
+
+
+def place_target(tok: Token, ctx: Ctx, rule: Rule) -> bool:
+    """A violent act at a place ("an attack at a Moscow concert hall") hits its people."""
+    if rule.type != "ASSAULT":
+        return False
+    return any(t.i in ctx.actors and ctx.actors[t.i].kind == "country" for t in tok.subtree)
+
+
+def actors(tokens: list[Token], ctx: Ctx, *, military: bool, event_type: str = "",
+            lex: Lexicon | None = None, source: bool = False) -> list[ActorRef]:
+    out: list[ActorRef] = []
+    for t in tokens:
+        ref = ctx.actors.get(t.i)
+        if ref is None and lex is not None:
+            # an act ("condemned the Israeli strike"; "Israeli strikes hit ...") stands for
+            # its perpetrator; a thing owned ("rejected the ICC's decision") for its owner
+            actor = event_reference(t, ctx, lex, "" if source else event_type)
+            if actor is not None and not (source and actor == UNKNOWN_ATTACKERS):
+                ref = ActorRef(actor, "event")
+            elif source:
+                ref = ref_of(t, ctx, ("poss", "compound"))
+            else:
+                ref = ref_of(t, ctx, ("poss",) if event_type in UNOWNED else ("poss", "compound", "amod"))
+        elif ref is None:
+            ref = ref_of(t, ctx)
+        if ref is None or (source and ref.kind == "place"):
+            continue
+        if ref.kind == "place" and event_type not in ("ASSAULT", "COERCE"):
+            continue
+        if military and ref.kind in ("country", "adjective") and ref.actor.sector == "GOV":
+            ref = ActorRef(Actor(ref.actor.name, ref.actor.country, "MIL"), ref.kind)
+        for member in ref.members():
+            if all(member != r.actor for r in out):
+                out.append(ActorRef(member, ref.kind if not ref.group else "coref"))
+    return out
+
+
+def settle(refs: list[ActorRef], other: list[ActorRef], location: tuple[str, str | None] | None,
+            etype: str) -> list[Actor]:
+    """Give open agents ("protesters") the place's country or, in a domestic
+    clash with the state ("police arrested protesters"), the state's; drop
+    those that stay without one."""
+    home = location[1] if location is not None else None
+    if home is None and etype in DOMESTIC:
+        home = next((r.actor.country for r in other if r.actor.country and r.actor.sector in STATE_SECTORS
+                     and r.actor.country not in ("IGO", "NGO", "IMG", "MNC")), None)
+    out = []
+    for r in refs:
+        a = r.actor
+        if r.kind == "open":
+            if home is None:
+                continue
+            a = Actor(a.name, home, a.sector)
+        out.append(a)
+    return out
+
+
+def event_reference(t: Token, ctx: Ctx, lex: Lexicon, event_type: str) -> Actor | None:
+    """A target that is an act ("condemned the attack") stands for its perpetrator;
+    a violent act at a place stands for the people there."""
+    lemma = t.lemma_.lower()
+    if event_type == "ASSAULT":
+        place = next((x for x in t.subtree if x.i in ctx.actors and ctx.actors[x.i].kind == "country"), None)
+        if place is not None:
+            a = ctx.actors[place.i].actor
+            return Actor(phrase(t), a.country, "CVL")
+        return None
+    kinds = {r.type for r in lex.nouns.get(lemma, ()) if "nominal" in r.flags or r.type in ("ASSAULT", "MOBILIZE")}
+    violent = lex.frames.get(lemma) == "anaphor" or "ASSAULT" in kinds
+    if not violent and not kinds:
+        return None
+    for c in t.children:   # "the Israeli strike", "Russia's attack", "the attack by Hamas"
+        by = pobj(c) if c.dep_ == "prep" and c.lower_ == "by" else None
+        who = by if by is not None else (c if c.dep_ in ("amod", "compound", "poss") else None)
+        ref = ctx.actors.get(who.i) if who is not None else None
+        if ref is not None and ref.kind not in ("place", "open"):
+            a = ref.actor
+            if violent and ref.kind in ("country", "adjective") and a.sector == "GOV":
+                return Actor(a.name, a.country, "MIL")
+            return a
+    wanted = {"ASSAULT"} if violent else kinds
+    prior = [e for e in ctx.out if e.type in wanted and e.trigger <= t.i]
+    if prior:
+        return prior[-1].source
+    return UNKNOWN_ATTACKERS if violent else None
+
+
+def phrase(t: Token) -> str:
+    toks = [x for x in t.subtree if x.i <= t.i and x.dep_ not in ("det", "case")]
+    return t.doc[toks[0].i:t.i + 1].text if toks else t.text
+
+
+def bare_country(s: Actor, t: Actor, src_refs: list[ActorRef], tgt_refs: list[ActorRef]) -> bool:
+    """Either side is the state named by its name or capital (acting on itself)."""
+    return any(r.kind == "country" and r.actor.country == s.country for r in src_refs + tgt_refs)
+
+
+def same(a: Actor, b: Actor) -> bool:
+    return a == b or (a.country is not None and a.country == b.country and a.sector == b.sector
+                      and a.name == b.name)

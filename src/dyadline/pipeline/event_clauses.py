@@ -1,0 +1,118 @@
+"""Clause-level facts about an event: factuality, background, date, place,
+fatalities, and one event per act (helpers of the event stage)."""
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Token
+
+from ..lexicons import Lexicon
+from .event_args import Ctx
+from .raw import RawEvent
+
+NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+NUMBER_WORDS.update({"dozens": 24, "dozen": 12, "hundreds": 200, "scores": 40})
+
+
+def factuality(v: Token, trig: Token, lex: Lexicon, nominal: bool) -> tuple[str, bool]:
+    """(factuality, background) of the clause headed by ``v``."""
+    fact = "asserted"
+    background = nominal
+    node = v
+    for depth in range(5):
+        for c in node.children:
+            cues = [cue for w in {c.lower_, c.lemma_.lower()} for cue in lex.cues.get(w, ())]
+            for cue in cues:
+                if cue.kind == "modal" and c.dep_ == "aux" and fact == "asserted":
+                    fact = cue.value
+                elif cue.kind == "negation" and c.dep_ == "neg":
+                    fact = "negated"
+                elif cue.kind == "mark" and c.dep_ == "mark":
+                    if cue.value == "background":
+                        background = True
+                    elif fact == "asserted":
+                        fact = cue.value
+            if depth == 0 and c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ == "VBD" and v.tag_ == "VBN":
+                background = True
+        if node.dep_ in ("xcomp", "ccomp") or (nominal and node.dep_ in ("dobj", "pobj")):
+            head = node.head
+            for cue in lex.cues.get(head.lemma_.lower(), ()):
+                if cue.kind == "governor":
+                    if cue.value == "background":
+                        background = True
+                    elif fact == "asserted":
+                        fact = cue.value
+            node = head
+            continue
+        if node.dep_ == "pobj" and node.head.dep_ == "prep":
+            for cue in lex.cues.get(node.head.lower_, ()):
+                if cue.kind == "prep":
+                    background = True
+            node = node.head.head
+            continue
+        if node.dep_ == "prep":
+            node = node.head
+            continue
+        break
+    return fact, background
+
+
+def date_of(trig: Token, verb: Token | None, ctx: Ctx) -> str | None:
+    """The first resolved date inside the event's own clause."""
+    roots = [trig] + ([verb] if verb is not None and verb is not trig else [])
+    for root in roots:
+        stack = [root]
+        while stack:
+            t = stack.pop()
+            if t.i in ctx.dates:
+                return ctx.dates[t.i]
+            for c in t.children:
+                if c.dep_ in ("ccomp", "advcl", "relcl", "xcomp", "acl", "conj", "parataxis"):
+                    continue
+                stack.append(c)
+    return None
+
+
+def location(trig: Token, verb: Token | None, ctx: Ctx) -> tuple[str, str | None] | None:
+    """A place named by an "in"/"at" phrase of the event (a first, simple pass)."""
+    for root in [trig] + ([verb] if verb is not None else []):
+        for c in root.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "at", "near", "outside"):
+                for x in c.subtree:
+                    ref = ctx.actors.get(x.i)
+                    if ref is not None and ref.kind == "country":
+                        return (x.doc[x.i:x.i + 1].text if x.i not in (ctx.doc._.mentions or {})
+                                else ctx.doc._.mentions[x.i].text, ref.actor.country)
+    return None
+
+
+def fatality_count(text: str, patterns: list[re.Pattern[str]]) -> int | None:
+    for pat in patterns:
+        m = pat.search(text)
+        if m:
+            word = m.group(1).replace(",", "").lower()
+            if word.isdigit():
+                return int(word)
+            if word in NUMBER_WORDS:
+                return NUMBER_WORDS[word]
+    return None
+
+
+def dedupe(events: list[RawEvent]) -> list[RawEvent]:
+    """One event per act: the same type, sides and date retold count once, and a
+    nominal mention ("Macron's visit to China") of an act told by a verb too."""
+    def countries(e: RawEvent) -> tuple:
+        return (e.type, e.factuality, e.source and e.source.country, e.target and e.target.country)
+
+    told = {countries(e) for e in events if not e.nominal}
+    seen: set[tuple] = set()
+    out = []
+    for e in events:
+        key = (e.type, e.source, e.target, e.date, e.factuality)
+        if key in seen or (e.nominal and countries(e) in told):
+            continue
+        seen.add(key)
+        out.append(e)
+    return out
