@@ -59,19 +59,36 @@ def factuality(v: Token, trig: Token, lex: Lexicon, nominal: bool) -> tuple[str,
     return fact, background
 
 
+CLAUSE_DEPS = ("ccomp", "advcl", "relcl", "xcomp", "acl", "conj", "parataxis")
+
+
+def _own_date(root: Token, ctx: Ctx) -> str | None:
+    stack = [root]
+    while stack:
+        t = stack.pop()
+        if t.i in ctx.dates:
+            return ctx.dates[t.i]
+        stack.extend(c for c in t.children if c.dep_ not in CLAUSE_DEPS)
+    return None
+
+
 def date_of(trig: Token, verb: Token | None, ctx: Ctx) -> str | None:
-    """The first resolved date inside the event's own clause."""
+    """The first resolved date inside the event's own clause, else in the clause
+    that governs it ("Qatar said on Wednesday that they had agreed", "In late July
+    the rebels claimed to have killed ...", "pulled out in May 2018 and reimposed")."""
     roots = [trig] + ([verb] if verb is not None and verb is not trig else [])
     for root in roots:
-        stack = [root]
-        while stack:
-            t = stack.pop()
-            if t.i in ctx.dates:
-                return ctx.dates[t.i]
-            for c in t.children:
-                if c.dep_ in ("ccomp", "advcl", "relcl", "xcomp", "acl", "conj", "parataxis"):
-                    continue
-                stack.append(c)
+        found = _own_date(root, ctx)
+        if found is not None:
+            return found
+    node = verb if verb is not None else None
+    for _ in range(3):
+        if node is None or node.dep_ not in ("ccomp", "xcomp", "conj", "advcl") or node.head is node:
+            return None
+        node = node.head
+        found = _own_date(node, ctx)
+        if found is not None:
+            return found
     return None
 
 
