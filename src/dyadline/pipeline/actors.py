@@ -25,6 +25,9 @@ NP_DEPS = frozenset({"compound", "amod", "nmod", "poss", "det", "case", "nummod"
 MALE_FEMALE = frozenset({"he", "him", "his", "she", "her"})
 PERSON_KINDS = frozenset({"person"})
 PLACE_KINDS = frozenset({"country", "capital", "adjective", "dependency"})
+STATE_SECTORS = frozenset({"GOV", "COP", "MIL", "JUD", "LEG", "SPY"})
+OWNERSHIP = frozenset({"owned", "flagged", "registered", "based", "administered", "controlled", "run",
+                       "operated"})
 QUANTITIES = frozenset({"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million",
                         "millions", "score", "scores", "some", "many", "several", "group", "number",
                         "handful", "crowd", "all", "most", "none", "few"})
@@ -60,7 +63,7 @@ class ActorResolver:
         for start in range(0, len(names), 2000):
             chunk = names[start:start + 2000]
             self.matcher.add("NAME", list(nlp.tokenizer.pipe(chunk)))
-        for ext in ("actors", "mentions"):
+        for ext in ("actors", "mentions", "focus_country"):
             if not Doc.has_extension(ext):
                 Doc.set_extension(ext, default=None)
         if not Doc.has_extension("article_date"):
@@ -76,6 +79,8 @@ class ActorResolver:
                 mentions[tok.i] = span
         doc._.mentions = mentions
         state = _State(on)
+        state.focus = self._focus(spans)
+        doc._.focus_country = state.focus
         actors: dict[int, ActorRef] = {}
         for tok in doc:
             span = mentions.get(tok.i)
@@ -98,6 +103,19 @@ class ActorResolver:
         return doc
 
     # ------------------------------------------------------------------ helpers
+    def _focus(self, spans: list[Span]) -> str | None:
+        """The state the article is about: named most often (twice at least)."""
+        counts: dict[str, int] = {}
+        for span in spans:
+            e = self._entry(span)
+            if e.kind in PLACE_KINDS and e.country:
+                counts[e.country] = counts.get(e.country, 0) + 1
+        if not counts:
+            return None
+        best = max(counts.values())
+        top = [c for c, n in counts.items() if n == best]   # first named wins a tie
+        return top[0] if best >= 2 else None
+
     def _entry(self, span: Span, prefer: frozenset[str] | None = None) -> NameEntry:
         entries = self.lex.names[span.text]
         if prefer:
@@ -156,6 +174,7 @@ class ActorResolver:
         # what the modifiers say
         mods = [mentions[t.i] for t in np if t.i in mentions and t.i != h.i]
         mod_entries = [(m, self._entry(m)) for m in dict.fromkeys(mods)]
+        mod_entries += self._hyphenated(np, h)
         org = next((e for _, e in mod_entries if e.kind not in PLACE_KINDS | PERSON_KINDS), None)
         place = next((e for _, e in mod_entries if e.kind in PLACE_KINDS), None)
         person = next(((m, e) for m, e in mod_entries if e.kind == "person"), None)
@@ -185,7 +204,10 @@ class ActorResolver:
                 st.remember(actor, h.doc[h.i - len(name.split()) + 1:h.i + 1])
                 return ActorRef(actor, "person")
             if place is not None and place.country:
-                sector = title.sector if title else "GOV"
+                # "Russian President X" GOV; "Belgian aid worker X" SOC; "Belgian X" CVL
+                described = self._described(np, h)
+                sector = title.sector if title else (described.sector if described else "CVL")
+                sector = "GOV" if sector == "IGO" else sector
                 name = _person_name(h)
                 actor = Actor(name, place.country, sector)
                 st.remember(actor, h.doc[h.i - len(name.split()) + 1:h.i + 1])
@@ -219,7 +241,8 @@ class ActorResolver:
                     actor = Actor(holder.name, place.country, "GOV")
                     st.remember(actor, None)
                     return ActorRef(actor, "person")
-            return ActorRef(Actor(_np_name(np, h), place.country, agent.sector), "agent")
+            sector = "GOV" if agent.sector == "IGO" else agent.sector   # "Canada's high commissioner"
+            return ActorRef(Actor(_np_name(np, h), place.country, sector), "agent")
         if "place" in agent.flags:
             country = _place_country(h, mentions, self)
             if country:
@@ -233,6 +256,10 @@ class ActorResolver:
             country = _place_country(h, mentions, self, own_np=False)
             if country:   # "the government in Dhaka"
                 return ActorRef(Actor(_np_name(np, h), country, agent.sector), "agent")
+            definite = any(c.lower_ == "the" for c in h.children if c.dep_ == "det")
+            if definite and st.focus and agent.sector in STATE_SECTORS:
+                # "the government", "the authorities": the state the article is about
+                return ActorRef(Actor(_np_name(np, h), st.focus, agent.sector), "focus")
         if "weak" not in agent.flags and not agent.role:
             # "protesters in Tbilisi"; else the country may come from the event
             country = _place_country(h, mentions, self, own_np=False)
@@ -276,6 +303,22 @@ class ActorResolver:
                 return ActorRef(picked[1], "group", (picked[1], picked[0]))
         return None
 
+    def _hyphenated(self, np: list[Token], h: Token) -> list[tuple[Span, NameEntry]]:
+        """ "U.S.-owned", "Maltese-flagged", "Indian-administered": the state named
+        before the hyphen (but "Iran-backed" militias are not Iranian)."""
+        out = []
+        for t in np:
+            if t.i == h.i:
+                continue
+            prefix, _, rest = t.text.partition("-")
+            word = rest or (t.nbor(2).text if t.i + 2 < len(t.doc) and t.nbor(1).text == "-" else "")
+            if word.lower() not in OWNERSHIP:
+                continue
+            entries = [e for e in self.lex.names.get(prefix, ()) if e.kind in PLACE_KINDS]
+            if entries:
+                out.append((t.doc[t.i:t.i + 1], entries[0]))
+        return out
+
     def _titled(self, actor: Actor, np: list[Token], h: Token, mentions: dict[int, Span]) -> Actor | None:
         """A former office-holder named with a current role ("European Commission
         President Ursula von der Leyen") takes that role's country and sector."""
@@ -288,6 +331,15 @@ class ActorResolver:
                 return Actor(actor.name, e.country, e.sector)
             if e.kind in PLACE_KINDS and self._title(np, h) is not None:
                 return Actor(actor.name, e.country, self._title(np, h).sector)
+        return None
+
+    def _described(self, np: list[Token], h: Token):
+        """The agent that describes a person ("aid worker", "reporter"), if any."""
+        for t in sorted(np, key=lambda t: -t.i):
+            if t.i != h.i and t.ent_type_ != "PERSON" and t.pos_ in ("NOUN", "PROPN"):
+                hit = self.lex.agent([x.lemma_.lower() for x in _left_run(t)])
+                if hit:
+                    return hit[1]
         return None
 
     def _title(self, np: list[Token], h: Token):
@@ -305,6 +357,7 @@ class _State:
     def __init__(self, on: date) -> None:
         self.on = on
         self.last_person: Actor | None = None
+        self.focus: str | None = None
         self.people: dict[str, Actor] = {}
         self.recent: list[Actor] = []
         self.named: list[tuple[str, Actor]] = []

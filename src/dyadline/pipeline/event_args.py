@@ -17,8 +17,10 @@ OBJECT_CONTROL = frozenset({"urge", "ask", "call", "order", "press", "force", "i
                             "encourage", "tell", "pressure", "allow", "permit", "help"})
 INHERIT_PREPS = frozenset({"including", "such", "like", "especially"})
 UNOWNED = frozenset({"CONSULT", "COOPERATE"})   # "received Russian missiles" is no visit
-DOMESTIC = frozenset({"COERCE", "ASSAULT", "PROTEST", "SANCTION", "ACCUSE", "REQUEST", "REJECT", "THREATEN"})
+DOMESTIC = frozenset({"COERCE", "PROTEST", "SANCTION", "ACCUSE", "REQUEST", "REJECT", "THREATEN"})
 STATE_SECTORS = frozenset({"GOV", "COP", "MIL", "JUD", "LEG"})
+UNREST = frozenset({"PROTEST", "COERCE", "ASSAULT"})
+UNREST_SECTORS = frozenset({"CVL", "COP", "LAB", "OPP", "EDU"})
 WRITER = frozenset({"i", "we", "us", "our", "me", "you", "your", "they", "them", "it", "its",
                     "this", "that", "which", "who", "whom", "their"})
 UNKNOWN_ATTACKERS = Actor("attackers", None, "UAF")
@@ -124,6 +126,15 @@ def ref_of(t: Token, ctx: Ctx, deps: tuple[str, ...] = ("poss", "compound", "amo
                       and c.i in ctx.actors and ctx.actors[c.i].kind != "place"), None)
         if owner is not None:
             return ctx.actors[owner.i]
+    return None
+
+
+def _modifier_actor(t: Token, ctx: Ctx) -> ActorRef | None:
+    """The first named actor among the words before a head ("a Houthi-fired missile")."""
+    for x in sorted((x for x in t.subtree if x.i < t.i), key=lambda x: x.i):
+        ref = ctx.actors.get(x.i)
+        if ref is not None and ref.kind in ("org", "adjective", "country", "person"):
+            return ref
     return None
 
 
@@ -249,7 +260,8 @@ def actors(tokens: list[Token], ctx: Ctx, *, military: bool, event_type: str = "
             if actor is not None and not (source and actor == UNKNOWN_ATTACKERS):
                 ref = ActorRef(actor, "event")
             elif source:
-                ref = ref_of(t, ctx, ("poss", "compound"))
+                # "A Russian missile hit ...", "a Houthi-fired missile struck ...": the modifier
+                ref = ref_of(t, ctx, ("poss", "compound")) or _modifier_actor(t, ctx)
             else:
                 ref = ref_of(t, ctx, ("poss",) if event_type in UNOWNED else ("poss", "compound", "amod"))
         elif ref is None:
@@ -267,21 +279,32 @@ def actors(tokens: list[Token], ctx: Ctx, *, military: bool, event_type: str = "
 
 
 def settle(refs: list[ActorRef], other: list[ActorRef], location: tuple[str, str | None] | None,
-            etype: str) -> list[Actor]:
+           etype: str, focus: str | None = None) -> list[Actor]:
     """Give open agents ("protesters") the place's country or, in a domestic
     clash with the state ("police arrested protesters"), the state's; drop
     those that stay without one."""
     home = location[1] if location is not None else None
-    if home is None and etype in DOMESTIC:
-        home = next((r.actor.country for r in other if r.actor.country and r.actor.sector in STATE_SECTORS
+    def state_side(sectors: frozenset[str] | set[str]) -> str | None:
+        return next((r.actor.country for r in other if r.actor.country and r.actor.sector in sectors
                      and r.actor.country not in ("IGO", "NGO", "IMG", "MNC")), None)
+
     out = []
     for r in refs:
         a = r.actor
         if r.kind == "open":
-            if home is None:
+            country = home
+            if country is None and etype in DOMESTIC:
+                country = state_side(STATE_SECTORS)
+            elif country is None and etype == "ASSAULT":
+                # violence: crowd control by the police, or the army against insurgents
+                country = state_side(STATE_SECTORS if a.sector in ("REB", "OPP") else {"COP"})
+                if country is not None and focus is not None and country != focus:
+                    country = None   # foreign forces: the fighters' country is unknown
+            if country is None and etype in UNREST and a.sector in UNREST_SECTORS:
+                country = focus   # protesters and police in an article about one state
+            if country is None:
                 continue
-            a = Actor(a.name, home, a.sector)
+            a = Actor(a.name, country, a.sector)
         out.append(a)
     return out
 

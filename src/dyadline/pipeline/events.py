@@ -134,8 +134,9 @@ class EventCoder:
                            event_type=rule.type, lex=self.lex)
         if "swap" in rule.flags:
             src_refs, tgt_refs = tgt_refs, src_refs
-        src_actors = args.settle(src_refs, tgt_refs, location, rule.type)
-        tgt_actors = args.settle(tgt_refs, src_refs, location, rule.type)
+        focus = ctx.doc._.focus_country
+        src_actors = args.settle(src_refs, tgt_refs, location, rule.type, focus)
+        tgt_actors = args.settle(tgt_refs, src_refs, location, rule.type, focus)
         between = any(a.startswith("prep:between") for a in arcs) and (nominal or "mutual" in rule.flags)
         if between and not src_actors and len(tgt_actors) > 1:
             # "talks between Israel and Hamas", "clashes between X and Y"
