@@ -83,7 +83,9 @@ def cmd_code(args: argparse.Namespace) -> int:
         print(str(p), file=sys.stderr)
 
     summary = run_code(args.paths, args.db, model=args.model, date_override=args.date,
-                       factuality=args.factuality, on_problem=report,
+                       factuality=args.factuality, on_problem=report, engine=args.engine,
+                       workers=args.workers, scheduler=args.scheduler, parquet_dir=args.parquet,
+                       recode=args.recode, batch_size=args.batch_size,
                        progress=not args.quiet and sys.stderr.isatty())
     print(summary.line())
     return 0
@@ -99,8 +101,15 @@ def _query(args: argparse.Namespace):
 def cmd_events(args: argparse.Namespace) -> int:
     from .storage import Store
 
-    with Store(args.db, read_only=True) as store:
-        events = store.events(_query(args))
+    if args.dedup:
+        return _events_dedup(args)
+    if args.parquet:
+        from .runner import parquet_events
+
+        events = parquet_events(args.parquet, _query(args))
+    else:
+        with Store(args.db, read_only=True) as store:
+            events = store.events(_query(args))
     print_events(events, args.format, sys.stdout)
     if args.dyads and args.format == "table":
         print()
@@ -108,12 +117,56 @@ def cmd_events(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def _events_dedup(args: argparse.Namespace) -> int:
+    from .dedup import deduplicated, summary_line, write_clusters
     from .storage import Store
 
     with Store(args.db, read_only=True) as store:
-        n = store.export(args.format, args.out, _query(args))
+        clusters = deduplicated(store, _query(args))
+    if args.format == "table":
+        print_events([c.canonical for c in clusters], "table", sys.stdout)
+        print(summary_line(clusters))
+    else:
+        write_clusters(clusters, args.format, sys.stdout)
+        print(summary_line(clusters), file=sys.stderr)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import write_events
+    from .storage import Store
+
+    if args.dedup:
+        from .dedup import deduplicated, write_clusters_file
+
+        with Store(args.db, read_only=True) as store:
+            n = write_clusters_file(deduplicated(store, _query(args)), args.format, args.out)
+        print(f"wrote {n} deduplicated events (one per act) to {args.out} ({args.format})")
+        return 0
+
+    with Store(args.db, read_only=True) as store:
+        n = write_events(store, args.format, args.out, _query(args))
     print(f"wrote {n} events to {args.out} ({args.format})")
+    return 0
+
+
+def cmd_dyad(args: argparse.Namespace) -> int:
+    from .series import dyad_series, plot_series, print_series
+    from .storage import Store
+
+    with Store(args.db, read_only=True) as store:
+        series = dyad_series(store, args.a, args.b, freq=args.freq, directed=args.directed,
+                             since=args.since, until=args.until)
+    print_series(series, sys.stdout)
+    if args.plot:
+        print(f"wrote {plot_series(series, args.plot)}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .web import serve
+
+    serve(args.db, host=args.host, port=args.port, allow_code=args.allow_code, model=args.model)
     return 0
 
 
@@ -169,6 +222,16 @@ def _filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--limit", type=int, help="at most this many events")
 
 
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of 1 or more")
+    return n
+
+
 def _date_arg(value: str) -> str:
     from .pipeline.ingest import check_date
 
@@ -195,6 +258,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--factuality", choices=("asserted", "all"), default="asserted",
                    help="store only asserted events (default) or all, marked")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--workers", type=_positive, help="worker processes (default: every core)")
+    p.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="local processes (default) or a Dask cluster (needs dask[distributed])")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --engine dask: an existing cluster, tcp://HOST:8786 (default: a local one)")
+    p.add_argument("--parquet", metavar="DIR",
+                   help="with --engine dask: workers also write each partition's events to DIR")
+    p.add_argument("--recode", action="store_true",
+                   help="code every article again, even those already coded with this pipeline")
+    p.add_argument("--batch-size", type=_positive, default=64,
+                   help="articles written per transaction (default 64)")
     p.set_defaults(func=cmd_code)
 
     p = sub.add_parser("events", help="list stored events",
@@ -203,14 +277,49 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "jsonl", "csv"), default="table",
                    help="output format (default table)")
     p.add_argument("--dyads", action="store_true", help="after the table, a summary per dyad")
+    p.add_argument("--dedup", action="store_true",
+                   help="one record per act, grouping reports of it from several articles "
+                   "(default: every report)")
+    p.add_argument("--parquet", metavar="DIR",
+                   help="read the Parquet dataset in DIR (code --engine dask --parquet) instead of --db")
     p.set_defaults(func=cmd_events)
 
     p = sub.add_parser("export", help="export stored events to a file",
-                       description="Export stored events as CSV, JSON Lines or Parquet.")
+                       description="Export stored events as CSV, JSON Lines, Parquet, PLOVER JSON "
+                       "Lines or the POLECAT, GDELT 2.0 and ICEWS layouts (docs/exports.md).")
     _filters(p)
-    p.add_argument("--format", choices=("csv", "jsonl", "parquet"), required=True, help="file format")
+    p.add_argument("--format", choices=("csv", "jsonl", "parquet", "plover", "polecat", "gdelt",
+                                        "icews"), required=True, help="file format")
     p.add_argument("--out", required=True, help="output file")
+    p.add_argument("--dedup", action="store_true",
+                   help="one record per act with its reports (csv or jsonl; default: every report)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("dyad", help="a dyad's (or one actor's) events over time",
+                       description="Print counts by QuadClass and type, Goldstein sums and means "
+                       "and the cooperation-conflict balance per period for A with B (both ways "
+                       "unless --directed), or for A with everybody when B is left out.")
+    p.add_argument("a", help="country (PRK) or actor code (PRKGOV)")
+    p.add_argument("b", nargs="?", help="the other side; leave out for A against all")
+    p.add_argument("--db", default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
+    p.add_argument("--freq", choices=("day", "week", "month"), default="month",
+                   help="period length (default month)")
+    p.add_argument("--directed", action="store_true", help="only events from A to B")
+    p.add_argument("--since", type=_date_arg, help="first date, YYYY-MM-DD")
+    p.add_argument("--until", type=_date_arg, help="last date, YYYY-MM-DD")
+    p.add_argument("--plot", metavar="FILE", help="also draw a chart: FILE.png or FILE.html")
+    p.set_defaults(func=cmd_dyad)
+
+    p = sub.add_parser("serve", help="serve the REST API and the dashboard",
+                       description="Serve the events in a database over HTTP: the REST API under "
+                       "/api (docs at /api/docs) and the dashboard at /. Needs the web extra.")
+    p.add_argument("--db", default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--allow-code", action="store_true",
+                   help="enable POST /api/code, which codes posted text")
+    p.add_argument("--model", help="spaCy pipeline for --allow-code instead of the default")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("evaluate", help="score the coder against annotated articles",
                        description="Code each annotated article and score the events as the "

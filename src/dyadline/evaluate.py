@@ -6,10 +6,16 @@ country); ``full`` (type, source country and sector, target country and
 sector). Precision, recall and F1 are micro-averaged over all articles. On
 the pairs matched at the dyad level, ``date_accuracy`` is the share whose date
 agrees at the precision the gold gives (day, month or year; null with null).
+On the same pairs, for gold events with a location, ``location_country_accuracy``
+and ``location_name_accuracy`` are the shares whose place country and place
+name agree (names compared without case, accents or a leading "the"; a gold
+name that lists places, "Zhanaozen, Aktau", agrees with any of them).
 """
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +93,9 @@ class Score:
     actor_slots: int = 0
     actor_country: int = 0
     actor_both: int = 0
+    locations: int = 0
+    location_country: int = 0
+    location_name: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, article: Article, gold: list[Event], system: list[Event]) -> None:
@@ -128,6 +137,11 @@ class Score:
             self.per_type[g.type]["dyad"] += 1
             self.dates_matched += 1
             self.dates_right += date_agrees(g.date, best.date)
+            if g.location is not None:
+                sl = best.location
+                self.locations += 1
+                self.location_country += sl is not None and sl.country == g.location.country
+                self.location_name += sl is not None and place_name_agrees(g.location.name, sl.name)
         spurious = [e for es in pool.values() for e in es]
         return missed, spurious
 
@@ -161,6 +175,9 @@ class Score:
         slots = self.actor_slots
         out["actor_country_accuracy"] = round(self.actor_country / slots, 4) if slots else 0.0
         out["actor_sector_accuracy"] = round(self.actor_both / slots, 4) if slots else 0.0
+        out["location_events"] = self.locations
+        for key, n in (("country", self.location_country), ("name", self.location_name)):
+            out[f"location_{key}_accuracy"] = round(n / self.locations, 4) if self.locations else 0.0
         per: dict[str, Any] = {}
         for t in EVENT_TYPES:
             c = self.per_type.get(t)
@@ -170,6 +187,23 @@ class Score:
                       "system": c["system"], "dyad_f1": _prf(c["dyad"], c["system"], c["gold"])["f1"]}
         out["per_type"] = per
         return out
+
+
+def _place_key(name: str) -> str:
+    t = unicodedata.normalize("NFKD", name)
+    t = "".join(c for c in t if not unicodedata.combining(c)).lower().replace("-", " ")
+    t = re.sub(r"[^\w ]", "", t)
+    t = re.sub(r"^the ", "", " ".join(t.split()))
+    return t
+
+
+def place_name_agrees(gold: str, system: str | None) -> bool:
+    """Same place name, or the system's name is one of the places a gold name lists."""
+    if system is None:
+        return False
+    s = _place_key(system)
+    parts = [gold] + re.split(r",| and ", gold)
+    return any(_place_key(p) == s for p in parts if p.strip())
 
 
 def _agreement(g: Event, s: Event) -> int:
@@ -205,6 +239,9 @@ def format_report(d: dict[str, Any]) -> str:
     lines.append(f"{'date accuracy':<30}{d['date_accuracy']:>10.3f}")
     lines.append(f"{'actor country accuracy':<30}{d['actor_country_accuracy']:>10.3f}")
     lines.append(f"{'actor country+sector acc.':<30}{d['actor_sector_accuracy']:>10.3f}")
+    lines.append(f"{'location country accuracy':<30}{d['location_country_accuracy']:>10.3f}"
+                 f"   (on {d['location_events']} matched events with a gold location)")
+    lines.append(f"{'location name accuracy':<30}{d['location_name_accuracy']:>10.3f}")
     lines += ["", f"{'type':<12}{'gold':>6}{'system':>8}{'P':>8}{'R':>8}{'F1':>8}{'dyad F1':>9}"]
     for t, r in d["per_type"].items():
         lines.append(f"{t:<12}{r['gold']:>6}{r['system']:>8}{r['precision']:>8.3f}{r['recall']:>8.3f}"

@@ -26,6 +26,7 @@ ACTOR_KINDS = frozenset({"seat", "dependency", "igo", "ngo", "armed_group", "med
                          "party", "agency", "company", "court", "legislature"})
 NOUN_SLOTS = re.compile(r"^(dobj|dative|nsubjpass|poss|compound|prep:[a-z ]+|v:(dobj|dative|prep:[a-z ]+))$")
 FAR_FUTURE = date(9999, 12, 31)
+RULE_FLAGS = frozenset({"mutual", "military", "needs_target", "swap", "intransitive", "nominal"})
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,19 @@ class Cue:
     value: str
 
 
+@dataclass(frozen=True)
+class PlaceEntry:
+    """A region or well-known area from places.tsv."""
+
+    name: str
+    country: str | None
+    admin1: str | None
+    lat: float
+    lon: float
+    precision: str               # region | city
+    where: str                   # "places.tsv:12"
+
+
 @dataclass
 class Lexicon:
     countries: dict[str, Country] = field(default_factory=dict)
@@ -189,6 +203,7 @@ class Lexicon:
     cues: dict[str, list[Cue]] = field(default_factory=lambda: defaultdict(list))
     boilerplate: list[re.Pattern[str]] = field(default_factory=list)
     fatalities: list[re.Pattern[str]] = field(default_factory=list)
+    places: dict[str, PlaceEntry] = field(default_factory=dict)   # surface form → place
 
     # ---- look-ups used by the pipeline
     def tenure(self, person: str, on: date) -> Tenure | None:
@@ -349,11 +364,16 @@ def _rule(lex: Lexicon, row: Row, trigger: tuple[str, ...], light: frozenset[str
     cameo = row.get("cameo") or ""
     if cameo not in lex.cameo:
         raise row.fail(f"CAMEO code {cameo!r} is not in cameo.tsv")
+    flags = frozenset(row.list("flags"))
+    for flag in flags:
+        if flag not in RULE_FLAGS and not re.fullmatch(r"source:[A-Z]{3}(\+[A-Z]{3})*", flag):
+            raise row.fail(f"unknown flag {flag!r}; flags: {', '.join(sorted(RULE_FLAGS))}, "
+                           "source:SEC+SEC (only when the source is of these sectors)")
     targets = tuple(row.list("target"))
     for slot in targets:
         if not NOUN_SLOTS.match(slot):
             raise row.fail(f"bad target slot {slot!r} (dobj, dative, poss, prep:WORD, v:dobj, v:prep:WORD)")
-    return Rule(trigger, etype, cameo, targets, row.get("mode"), frozenset(row.list("flags")),
+    return Rule(trigger, etype, cameo, targets, row.get("mode"), flags,
                 light, f"{Path(row.path).name}:{row.line}")
 
 
@@ -396,6 +416,31 @@ def _load_anaphors(lex: Lexicon, path: Path) -> None:
         lex.anaphors[tuple((row.get("noun") or "").lower().split())] = kinds
 
 
+def _load_places(lex: Lexicon, path: Path) -> None:
+    for row in read_table(path, ("name", "aliases", "country", "admin1", "lat", "lon", "precision")):
+        name = row.get("name")
+        if not name:
+            raise row.fail("name is empty")
+        country = _country(row, row.get("country"), set(lex.countries), allow_none=True)
+        admin1 = row.get("admin1")
+        if admin1 is not None and not re.fullmatch(r"[A-Z]{2}\.[0-9A-Z]{1,3}", admin1):
+            raise row.fail(f"admin1 {admin1!r} must be a GeoNames admin-1 code like SD.55, or -")
+        try:
+            lat, lon = float(row.fields["lat"]), float(row.fields["lon"])
+        except ValueError:
+            raise row.fail("lat and lon must be numbers") from None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise row.fail(f"lat/lon {lat}, {lon} out of range")
+        precision = row.get("precision") or ""
+        if precision not in ("region", "city"):
+            raise row.fail(f"precision {precision!r} must be region or city")
+        entry = PlaceEntry(name, country, admin1, lat, lon, precision, f"{Path(row.path).name}:{row.line}")
+        for s in (name, *row.list("aliases")):
+            if s in lex.places:
+                raise row.fail(f"place {s!r} is already listed ({lex.places[s].where})")
+            lex.places[s] = entry
+
+
 CUE_KINDS = {"modal": ("future", "hypothetical"), "governor": ("future", "hypothetical", "negated", "background"),
              "negation": ("negated",), "mark": ("hypothetical", "background"),
              "prep": ("background",)}
@@ -429,6 +474,7 @@ def load_lexicon(data_dir: Path | str = DATA_DIR, actor_files: Sequence[str | Pa
         (load_leader_file, "leaders.tsv"), (_load_agents, "agents.tsv"),
         (_load_cameo, "cameo.tsv"), (_load_verbs, "verbs.tsv"), (_load_nouns, "nouns.tsv"),
         (_load_frames, "frames.tsv"), (_load_cues, "cues.tsv"), (_load_anaphors, "anaphors.tsv"),
+        (_load_places, "places.tsv"),
     ]
     for fn, name in steps:
         fn(lex, d / name)

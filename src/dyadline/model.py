@@ -60,25 +60,43 @@ class Actor:
         return (self.country or "---") + self.sector
 
 
+#: How precisely a location is known, like ACLED's geo precision: a town or
+#: site, a region (an admin-1 unit, a district, a sea), or only the country.
+PRECISIONS: tuple[str, ...] = ("city", "region", "country")
+
+
 @dataclass(frozen=True)
 class Location:
+    """Where an event happened: the name as the text gives it, the country
+    (ISO alpha-3), the GeoNames admin-1 code (``RU.47``), coordinates, the
+    GeoNames id where the gazetteer knows the place, and the precision."""
+
     name: str
     country: str | None = None
     lat: float | None = None
     lon: float | None = None
+    admin1: str | None = None
+    geonames_id: int | None = None
+    precision: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"name": self.name, "country": self.country}
         if self.lat is not None:
             d["lat"], d["lon"] = self.lat, self.lon
+        for key in ("admin1", "geonames_id", "precision"):
+            if getattr(self, key) is not None:
+                d[key] = getattr(self, key)
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> Location | None:
         if not d:
             return None
+        gid = d.get("geonames_id")
         return cls(name=str(d.get("name") or ""), country=d.get("country"),
-                   lat=d.get("lat"), lon=d.get("lon"))
+                   lat=d.get("lat"), lon=d.get("lon"), admin1=d.get("admin1"),
+                   geonames_id=int(gid) if gid is not None else None,
+                   precision=d.get("precision"))
 
 
 @dataclass(frozen=True)
@@ -186,5 +204,5 @@ class RunSummary:
 
 __all__ = [
     "Actor", "Article", "Event", "Location", "Problem", "RunSummary",
-    "EVENT_TYPES", "QUAD_CLASS", "SECTORS", "FACTUALITIES"
+    "EVENT_TYPES", "QUAD_CLASS", "SECTORS", "FACTUALITIES", "PRECISIONS"
 ]

@@ -6,6 +6,7 @@ idempotent) and a crash leaves either the whole batch or none of it.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +19,7 @@ import pyarrow as pa
 from .errors import StorageError
 from .model import Actor, Article, Event, Location
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 
 MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -39,6 +40,22 @@ MIGRATIONS: dict[int, list[str]] = {
             sentence VARCHAR, pattern VARCHAR,
             PRIMARY KEY (article_id, seq))""",
     ],
+    # 2: what an article was coded from and with, so a re-run can skip it (runner).
+    2: [
+        "ALTER TABLE articles ADD COLUMN IF NOT EXISTS content_hash VARCHAR",
+        "ALTER TABLE articles ADD COLUMN IF NOT EXISTS pipeline_version VARCHAR",
+    ],
+    # 3: where, precisely (pipeline/places.py), and the same act told by several
+    # articles (dedup.py): an event's cluster, an article's near-duplicate original.
+    3: [
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS location_admin1 VARCHAR",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS location_geonames_id BIGINT",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS location_precision VARCHAR",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS cluster_id VARCHAR",
+        """CREATE TABLE IF NOT EXISTS article_links (
+            article_id VARCHAR PRIMARY KEY, duplicate_of VARCHAR NOT NULL,
+            similarity DOUBLE, linked_at TIMESTAMP DEFAULT current_timestamp)""",
+    ],
 }
 
 EVENT_COLUMNS = (
@@ -47,13 +64,23 @@ EVENT_COLUMNS = (
     "source_sector", "target_name", "target_country", "target_sector", "fatalities",
     "location_name", "location_country", "location_lat", "location_lon", "evidence",
     "sentence_index", "span_start", "span_end", "sentence", "pattern",
+    "location_admin1", "location_geonames_id", "location_precision", "cluster_id",
 )
 ARROW_TYPES = {
     "seq": pa.int32(), "goldstein": pa.float64(), "quad_class": pa.int32(),
     "background": pa.bool_(), "date_start": pa.date32(), "fatalities": pa.int32(),
     "location_lat": pa.float64(), "location_lon": pa.float64(), "sentence_index": pa.int32(),
-    "span_start": pa.int32(), "span_end": pa.int32(),
+    "span_start": pa.int32(), "span_end": pa.int32(), "location_geonames_id": pa.int64(),
 }
+
+
+def content_hash(article: Article) -> str:
+    """A hash of what coding an article depends on: its id, date and text."""
+    h = hashlib.sha256()
+    for part in (article.id, article.date, article.text):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()[:32]
 
 
 def date_start(value: str | None) -> date | None:
@@ -79,6 +106,9 @@ def event_row(article_id: str, seq: int, e: Event) -> dict[str, Any]:
         "location_lat": loc.lat if loc else None, "location_lon": loc.lon if loc else None,
         "evidence": e.evidence, "sentence_index": e.sentence_index, "span_start": e.span[0],
         "span_end": e.span[1], "sentence": e.sentence, "pattern": e.pattern,
+        "location_admin1": loc.admin1 if loc else None,
+        "location_geonames_id": loc.geonames_id if loc else None,
+        "location_precision": loc.precision if loc else None, "cluster_id": None,
     }
 
 
@@ -90,7 +120,10 @@ def row_event(row: dict[str, Any]) -> Event:
 
     loc = None
     if row["location_name"]:
-        loc = Location(row["location_name"], row["location_country"], row["location_lat"], row["location_lon"])
+        gid = row.get("location_geonames_id")
+        loc = Location(row["location_name"], row["location_country"], row["location_lat"], row["location_lon"],
+                       admin1=row.get("location_admin1"), geonames_id=int(gid) if gid is not None else None,
+                       precision=row.get("location_precision"))
     return Event(
         type=row["type"], cameo=row["cameo"] or "", source=actor("source"), target=actor("target"),
         date=row["date"], factuality=row["factuality"], background=bool(row["background"]),
@@ -177,8 +210,12 @@ class Store:
         self.close()
 
     # ------------------------------------------------------------------ writing
-    def write_batch(self, batch: Sequence[tuple[Article, list[Event]]]) -> None:
-        """Store articles with their events, replacing earlier codings, in one transaction."""
+    def write_batch(self, batch: Sequence[tuple[Article, list[Event]]], *,
+                    pipeline_version: str | None = None) -> None:
+        """Store articles with their events, replacing earlier codings, in one transaction.
+
+        Each article keeps its :func:`content_hash` and the ``pipeline_version``
+        that coded it, for :meth:`coded_ids`."""
         if not batch:
             return
         ids = [a.id for a, _ in batch]
@@ -193,6 +230,8 @@ class Store:
             "title": [a.title for a, _ in batch], "url": [a.url for a, _ in batch],
             "origin": [a.origin for a, _ in batch], "text": [a.text for a, _ in batch],
             "n_events": pa.array([len(e) for _, e in batch], pa.int32()),
+            "content_hash": [content_hash(a) for a, _ in batch],
+            "pipeline_version": pa.array([pipeline_version] * len(batch), pa.string()),
         })
         rows = [event_row(a.id, i, e) for a, evs in batch for i, e in enumerate(evs)]
         ev = pa.table({c: pa.array([r[c] for r in rows], ARROW_TYPES.get(c, pa.string()))
@@ -204,8 +243,9 @@ class Store:
             con.execute("DELETE FROM events WHERE article_id IN (SELECT id FROM _ids)")
             con.execute("DELETE FROM articles WHERE id IN (SELECT id FROM _ids)")
             con.register("_art", art)
-            con.execute("INSERT INTO articles (id, date, title, url, origin, text, n_events) "
-                        "SELECT id, date, title, url, origin, text, n_events FROM _art")
+            con.execute("INSERT INTO articles (id, date, title, url, origin, text, n_events, "
+                        "content_hash, pipeline_version) SELECT id, date, title, url, origin, text, "
+                        "n_events, content_hash, pipeline_version FROM _art")
             con.register("_ev", ev)
             con.execute(f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
                         f"SELECT {', '.join(EVENT_COLUMNS)} FROM _ev")
@@ -220,7 +260,67 @@ class Store:
                 except duckdb.Error:
                     pass
 
+    def set_clusters(self, clusters: dict[str, str]) -> None:
+        """Record each event's cluster (event_id → cluster_id) in one transaction;
+        events not named get none."""
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("UPDATE events SET cluster_id = NULL")
+            if clusters:
+                con.register("_cl", pa.table({"event_id": list(clusters), "cluster_id": list(clusters.values())}))
+                con.execute("UPDATE events SET cluster_id = _cl.cluster_id FROM _cl "
+                            "WHERE events.event_id = _cl.event_id")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            try:
+                con.unregister("_cl")
+            except duckdb.Error:
+                pass
+
+    def link_articles(self, links: dict[str, tuple[str, float]]) -> None:
+        """Record near-duplicate articles: article_id → (the original's id, similarity)."""
+        if not links:
+            return
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.register("_ln", pa.table({"article_id": list(links),
+                                          "duplicate_of": [v[0] for v in links.values()],
+                                          "similarity": pa.array([float(v[1]) for v in links.values()])}))
+            con.execute("DELETE FROM article_links WHERE article_id IN (SELECT article_id FROM _ln)")
+            con.execute("INSERT INTO article_links (article_id, duplicate_of, similarity) "
+                        "SELECT article_id, duplicate_of, similarity FROM _ln")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            try:
+                con.unregister("_ln")
+            except duckdb.Error:
+                pass
+
+    def article_links(self) -> dict[str, tuple[str, float]]:
+        """Near-duplicate articles: article_id → (the original's id, similarity)."""
+        rows = self.con.execute("SELECT article_id, duplicate_of, similarity FROM article_links "
+                                "ORDER BY article_id").fetchall()
+        return {r[0]: (r[1], float(r[2] or 0.0)) for r in rows}
+
     # ------------------------------------------------------------------ reading
+    def coded_ids(self, articles: Sequence[Article], pipeline_version: str) -> set[str]:
+        """The ids of ``articles`` already stored with the same content and pipeline version."""
+        if not articles:
+            return set()
+        rows = self.con.execute(
+            "SELECT a.id FROM articles a JOIN (SELECT unnest(?) AS id, unnest(?) AS h) p "
+            "ON a.id = p.id AND a.content_hash = p.h WHERE a.pipeline_version = ?",
+            [[a.id for a in articles], [content_hash(a) for a in articles], pipeline_version]).fetchall()
+        return {r[0] for r in rows}
+
     def counts(self) -> tuple[int, int]:
         a = self.con.execute("SELECT count(*) FROM articles").fetchone()[0]
         e = self.con.execute("SELECT count(*) FROM events").fetchone()[0]
@@ -235,6 +335,10 @@ class Store:
 
     def events(self, q: EventQuery = EventQuery()) -> list[Event]:
         return [row_event(r) for r in self._rows(q)]
+
+    def event_rows(self, q: EventQuery = EventQuery()) -> list[dict[str, Any]]:
+        """The matching events as stored rows (column name → value), for exporters."""
+        return list(self._rows(q))
 
     def _rows(self, q: EventQuery) -> Iterator[dict[str, Any]]:
         where, params = ["TRUE"], []

@@ -13,9 +13,10 @@ from ..errors import ModelError
 from ..lexicons import Lexicon, default_lexicon
 from ..model import QUAD_CLASS, Article, Event, Location
 from . import components  # noqa: F401  (registers the factories)
-from .events import RawEvent
+from . import places  # noqa: F401  (registers dyadline_places)
+from .raw import RawEvent
 
-STAGES = ("dyadline_actors", "dyadline_dates", "dyadline_events")
+STAGES = ("dyadline_actors", "dyadline_dates", "dyadline_events", "dyadline_places")
 
 
 def build_nlp(model: str | None = None, actor_files: Sequence[str] = (),
@@ -37,7 +38,14 @@ def build_nlp(model: str | None = None, actor_files: Sequence[str] = (),
     nlp.add_pipe("dyadline_actors", config=cfg)
     nlp.add_pipe("dyadline_dates")
     nlp.add_pipe("dyadline_events", config=cfg)
+    nlp.add_pipe("dyadline_places", config=cfg)
     return nlp
+
+
+def boilerplate_patterns(actor_files: Sequence[str] = (), leader_files: Sequence[str] = ()) -> list:
+    """The page-chrome patterns ingest needs, without loading spaCy (for a run's reader process)."""
+    return list(default_lexicon(tuple(str(f) for f in actor_files),
+                                tuple(str(f) for f in leader_files)).boilerplate)
 
 
 class Coder:
@@ -86,7 +94,8 @@ class Coder:
         cameo = self.lexicon.cameo.get(raw.cameo)
         span = doc[raw.start:raw.end]
         sent = sents[raw.sentence_index]
-        loc = Location(raw.location[0], raw.location[1]) if raw.location else None
+        loc = raw.location if isinstance(raw.location, Location) else (  # set by dyadline_places
+            Location(raw.location[0], raw.location[1]) if raw.location else None)
         return Event(
             type=raw.type, cameo=raw.cameo, source=raw.source, target=raw.target, date=raw.date,
             factuality=raw.factuality, background=raw.background,

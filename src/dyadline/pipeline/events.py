@@ -80,6 +80,12 @@ class EventCoder:
                                  f"{'/'.join(rule.targets)}")
                 continue
             sources, sarcs = args.subject(v, passive, ctx)
+            wanted = next((f[7:].split("+") for f in rule.flags if f.startswith("source:")), None)
+            if wanted is not None:
+                # "protesters stormed parliament" is a riot; "troops stormed the town" an assault
+                sectors = {r.actor.sector for r in args.actors(sources, ctx, military=False, source=True)}
+                if not sectors & set(wanted):
+                    continue
             self._emit(rule, v, v, sources, targets, ctx, arcs=sarcs + tarcs)
             return
 

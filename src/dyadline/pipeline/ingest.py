@@ -1,4 +1,8 @@
-"""Reading articles: seed-format text, JSON Lines, CSV and HTML.
+"""Reading articles: seed-format text, JSON Lines, CSV, HTML and Parquet.
+
+JSON Lines and CSV may be gzip'd (``.jsonl.gz``, ``.csv.gz``); those, Parquet
+files and plain files over ``STREAM_MIN`` bytes are read as a stream, so memory
+stays flat however large the input.
 
 :func:`read_inputs` yields :class:`~dyadline.model.Article` for every good
 item and :class:`~dyadline.model.Problem` for every bad one (file, line,
@@ -7,12 +11,13 @@ reason), so that a run codes what it can and reports the rest.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import re
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import IO, Iterable, Iterator
 
 from ..model import Article, Problem
 
@@ -20,7 +25,9 @@ TEXT_EXT = {".txt", ".text"}
 JSONL_EXT = {".jsonl", ".ndjson"}
 CSV_EXT = {".csv"}
 HTML_EXT = {".html", ".htm"}
-SUPPORTED = TEXT_EXT | JSONL_EXT | CSV_EXT | HTML_EXT
+PARQUET_EXT = {".parquet"}
+SUPPORTED = TEXT_EXT | JSONL_EXT | CSV_EXT | HTML_EXT | PARQUET_EXT
+STREAM_MIN = 16 * 1024 * 1024   # plain JSONL/CSV files larger than this are streamed
 DATE_LINE = re.compile(r"\A[\s\ufeff]*date[ \t]+(\S+)[ \t]*(?:\r?\n)?")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
 MAX_FUTURE = timedelta(days=2)
@@ -102,8 +109,17 @@ def read_file(f: Path, *, rel_id: str | None = None, date_override: str | None =
     pats = boilerplate or []
     ext = f.suffix.lower()
     origin = str(f)
-    if ext not in SUPPORTED:
-        yield Problem(origin, f"unsupported file type {ext or '(none)'!r}; use .txt, .jsonl, .csv or .html")
+    gz = ext == ".gz" and Path(f.stem).suffix.lower() in JSONL_EXT | CSV_EXT
+    if ext not in SUPPORTED and not gz:
+        yield Problem(origin, f"unsupported file type {ext or '(none)'!r}; use .txt, .jsonl, .csv, "
+                      ".html, .parquet, .jsonl.gz or .csv.gz")
+        return
+    try:
+        big = ext in JSONL_EXT | CSV_EXT and f.stat().st_size > STREAM_MIN
+    except OSError:
+        big = False
+    if gz or big or ext in PARQUET_EXT:
+        yield from _read_streamed(f, gz, origin, date_override, pats, today)
         return
     try:
         data = f.read_bytes()
@@ -160,9 +176,66 @@ def _article(article_id: str, raw_date: object, body: object, origin: str,
                    url=url if isinstance(url, str) else None, origin=origin)
 
 
-def _from_jsonl(text: str, origin: str, date_override: str | None,
+def _read_streamed(f: Path, gz: bool, origin: str, date_override: str | None,
+                   pats: list[re.Pattern[str]], today: date | None) -> Iterator[Item]:
+    """JSON Lines or CSV (gzip'd or large) and Parquet, read piece by piece."""
+    kind = (Path(f.stem) if gz else f).suffix.lower()
+    try:
+        if kind in PARQUET_EXT:
+            yield from _from_parquet(f, origin, date_override, pats, today)
+            return
+        with (gzip.open(f, "rb") if gz else f.open("rb")) as raw:
+            head = raw.peek(4096)[:4096]  # type: ignore[union-attr]
+            if not head.strip():
+                yield Problem(origin, "empty file")
+                return
+            if b"\x00" in head:
+                yield Problem(origin, "binary file (contains NUL bytes), not text")
+                return
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")  # type: ignore[arg-type]
+            if kind in CSV_EXT:
+                yield from _from_csv(text, origin, date_override, pats, today)
+            else:
+                yield from _from_jsonl((ln.rstrip("\r\n") for ln in text), origin, date_override, pats, today)
+    except (OSError, EOFError) as exc:   # gzip.BadGzipFile is an OSError
+        yield Problem(origin, f"cannot read: {exc}")
+
+
+def _stem(origin: str) -> str:
+    """news.jsonl and news.jsonl.gz → news (for ids of records without one)."""
+    p = Path(origin)
+    return Path(p.stem).stem if p.suffix.lower() == ".gz" else p.stem
+
+
+def _from_parquet(f: Path, origin: str, date_override: str | None,
+                  pats: list[re.Pattern[str]], today: date | None) -> Iterator[Item]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(f)
+    except (pa.ArrowException, OSError) as exc:
+        yield Problem(origin, f"not a Parquet file ({exc})")
+        return
+    names = set(pf.schema_arrow.names)
+    if "text" not in names or ("date" not in names and not date_override):
+        yield Problem(origin, "Parquet columns must include id, date and text")
+        return
+    cols = [c for c in ("id", "date", "text", "title", "url") if c in names]
+    row = 0
+    for batch in pf.iter_batches(batch_size=1024, columns=cols):
+        for rec in batch.to_pylist():
+            row += 1
+            if isinstance(rec.get("date"), date):   # date32 or timestamp columns
+                rec["date"] = rec["date"].isoformat()[:10]
+            yield _record(rec, f"{origin}:{row}", date_override, pats, today, default_id=f"{f.stem}-{row}")
+
+
+def _from_jsonl(text: str | Iterable[str], origin: str, date_override: str | None,
                 pats: list[re.Pattern[str]], today: date | None) -> Iterator[Item]:
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines() if isinstance(text, str) else text
+    stem = _stem(origin)
+    for lineno, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = f"{origin}:{lineno}"
@@ -174,7 +247,7 @@ def _from_jsonl(text: str, origin: str, date_override: str | None,
         if not isinstance(rec, dict):
             yield Problem(where, "a line must be a JSON object with id, date and text")
             continue
-        yield _record(rec, where, date_override, pats, today, default_id=f"{Path(origin).stem}-{lineno}")
+        yield _record(rec, where, date_override, pats, today, default_id=f"{stem}-{lineno}")
 
 
 def _record(rec: dict, where: str, date_override: str | None, pats: list[re.Pattern[str]],
@@ -191,9 +264,9 @@ def _record(rec: dict, where: str, date_override: str | None, pats: list[re.Patt
                     rec.get("text"), where, pats, today, title=rec.get("title"), url=rec.get("url"))
 
 
-def _from_csv(text: str, origin: str, date_override: str | None,
+def _from_csv(text: str | IO[str], origin: str, date_override: str | None,
               pats: list[re.Pattern[str]], today: date | None) -> Iterator[Item]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline="") if isinstance(text, str) else text)
     fields = set(reader.fieldnames or [])
     if "text" not in fields or ("date" not in fields and not date_override):
         yield Problem(f"{origin}:1", "CSV header must name the columns id, date and text")
@@ -213,7 +286,7 @@ def _from_csv(text: str, origin: str, date_override: str | None,
             yield Problem(f"{origin}:{line}", "more fields than the header names")
             continue
         yield _record(row, f"{origin}:{line}", date_override, pats, today,
-                      default_id=f"{Path(origin).stem}-{line}")
+                      default_id=f"{_stem(origin)}-{line}")
 
 
 def _from_html(html: str, article_id: str, origin: str, date_override: str | None,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import Actor
+from ..model import Actor, Location
 
 
 @dataclass
@@ -23,7 +23,7 @@ class RawEvent:
     date: str | None = None
     mode: str | None = None
     fatalities: int | None = None
-    location: tuple[str, str | None] | None = None
+    location: "Location | tuple[str, str | None] | None" = None
     rule: str = ""
     nominal: bool = False
     arcs: list[str] = field(default_factory=list)
