@@ -147,3 +147,29 @@ def test_explain_says_why_nothing(capsys):
     out = capsys.readouterr().out
     assert "events:\n  none" in out
     assert "no source" in out
+
+
+def test_user_actor_file(tmp_path, capsys):
+    mine = tmp_path / "mine.tsv"
+    mine.write_text("name\taliases\tcountry\tsector\tkind\n"
+                    "Northern Shield Brigade\tNSB\tMLI\tPRM\tarmed_group\n", encoding="utf-8")
+    assert main(["actors", "resolve", "the Northern Shield Brigade", "--date", "2024-01-01"]) == 1
+    capsys.readouterr()
+    assert main(["actors", "resolve", "the Northern Shield Brigade", "--date", "2024-01-01",
+                 "--actors", str(mine)]) == 0
+    assert capsys.readouterr().out.endswith("Northern Shield Brigade | MLI | PRM (org)\n")
+    src = tmp_path / "a.txt"
+    src.write_text("date 2024-02-01\nThe NSB attacked Malian soldiers near Gao.\n", encoding="utf-8")
+    db = tmp_path / "u.duckdb"
+    assert main(["code", str(src), "--db", str(db), "-q", "--actors", str(mine)]) == 0
+    capsys.readouterr()
+    assert main(["events", "--db", str(db), "--format", "jsonl"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert json.loads(line)["source"] == {"name": "Northern Shield Brigade", "country": "MLI", "sector": "PRM"}
+
+
+def test_bad_user_actor_file_names_file_and_line(tmp_path, capsys):
+    mine = tmp_path / "bad.tsv"
+    mine.write_text("name\taliases\tcountry\tsector\tkind\nAcme\t-\tZZZ\tBUS\tcompany\n", encoding="utf-8")
+    assert main(["actors", "resolve", "Acme", "--date", "2024-01-01", "--actors", str(mine)]) == 1
+    assert f"{mine}:2: unknown country code 'ZZZ'" in capsys.readouterr().err

@@ -9,16 +9,19 @@ from .model import Actor, Article, Event, Location, Problem, RunSummary
 
 __version__ = "0.1.0"
 
-_coders: dict[str | None, object] = {}
+_coders: dict[tuple, object] = {}
 
 
-def get_coder(model: str | None = None):
-    """A shared :class:`~dyadline.pipeline.Coder` for ``model`` (loaded once)."""
+def get_coder(model: str | None = None, actor_files: tuple[str, ...] = (),
+              leader_files: tuple[str, ...] = ()):
+    """A shared :class:`~dyadline.pipeline.Coder` for ``model`` and extra actor and
+    leader files (loaded once)."""
     from .pipeline import Coder
 
-    if model not in _coders:
-        _coders[model] = Coder(model)
-    return _coders[model]
+    key = (model, tuple(actor_files), tuple(leader_files))
+    if key not in _coders:
+        _coders[key] = Coder(model, actor_files=key[1], leader_files=key[2])
+    return _coders[key]
 
 
 def code_text(text: str, date: str, *, article_id: str = "text", model: str | None = None) -> list[Event]:

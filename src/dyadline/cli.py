@@ -83,6 +83,7 @@ def cmd_code(args: argparse.Namespace) -> int:
         print(str(p), file=sys.stderr)
 
     summary = run_code(args.paths, args.db, model=args.model, date_override=args.date,
+                       actor_files=args.actors, leader_files=args.leaders,
                        factuality=args.factuality, on_problem=report, engine=args.engine,
                        workers=args.workers, scheduler=args.scheduler, parquet_dir=args.parquet,
                        recode=args.recode, batch_size=args.batch_size,
@@ -174,7 +175,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from . import get_coder
     from .evaluate import evaluate, format_report, read_gold
 
-    coder = get_coder(args.model)
+    coder = get_coder(args.model, tuple(args.actors), tuple(args.leaders))
     score = evaluate(read_gold(args.gold), coder.code_many)  # type: ignore[attr-defined]
     result = score.as_dict()
     if args.errors:
@@ -192,7 +193,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from . import get_coder
     from .pipeline.explain import explain
 
-    print(explain(get_coder(args.model), args.sentence, args.date))  # type: ignore[arg-type]
+    print(explain(get_coder(args.model, tuple(args.actors), tuple(args.leaders)), args.sentence, args.date))  # type: ignore[arg-type]
     return 0
 
 
@@ -200,7 +201,7 @@ def cmd_actors_resolve(args: argparse.Namespace) -> int:
     from . import get_coder
     from .pipeline.explain import resolve_mention
 
-    found = resolve_mention(get_coder(args.model), args.mention, args.date)  # type: ignore[arg-type]
+    found = resolve_mention(get_coder(args.model, tuple(args.actors), tuple(args.leaders)), args.mention, args.date)  # type: ignore[arg-type]
     if not found:
         print(f"{args.mention!r} on {args.date}: not resolved (no country, organisation or "
               "named group; add it to an actors file, see docs/data-files.md)")
@@ -232,6 +233,14 @@ def _positive(value: str) -> int:
     return n
 
 
+def _data_files(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--actors", action="append", default=[], metavar="FILE",
+                   help="extra actors in the actors.tsv format; they override shipped entries "
+                   "(repeatable; see docs/data-files.md)")
+    p.add_argument("--leaders", action="append", default=[], metavar="FILE",
+                   help="extra leader tenures in the leaders.tsv format (repeatable)")
+
+
 def _date_arg(value: str) -> str:
     from .pipeline.ingest import check_date
 
@@ -255,6 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
     p.add_argument("--date", type=_date_arg, help="date for inputs that give none (YYYY-MM-DD)")
     p.add_argument("--model", help="an installed spaCy pipeline to use instead of the default")
+    _data_files(p)
     p.add_argument("--factuality", choices=("asserted", "all"), default="asserted",
                    help="store only asserted events (default) or all, marked")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
@@ -328,6 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--errors", metavar="FILE", help="write missed and spurious events per article")
     p.add_argument("--model", help="an installed spaCy pipeline to use instead of the default")
+    _data_files(p)
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("explain", help="show how a sentence is coded, and why",
@@ -336,6 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sentence", help="the sentence or short text to code")
     p.add_argument("--date", type=_date_arg, required=True, help="the article date, YYYY-MM-DD")
     p.add_argument("--model", help="an installed spaCy pipeline to use instead of the default")
+    _data_files(p)
     p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("actors", help="look up how actors resolve",
@@ -348,6 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("mention", help="the words as they appear in a text")
     q.add_argument("--date", type=_date_arg, required=True, help="the article date, YYYY-MM-DD")
     q.add_argument("--model", help="an installed spaCy pipeline to use instead of the default")
+    _data_files(q)
     q.set_defaults(func=cmd_actors_resolve)
     return parser
 

@@ -287,6 +287,11 @@ def _load_actor_files(lex: Lexicon, pattern: Path) -> None:
         load_actor_file(lex, path)
 
 
+def _load_leader_files(lex: Lexicon, pattern: Path) -> None:
+    for path in sorted(pattern.parent.glob(pattern.name)):
+        load_leader_file(lex, path)
+
+
 def load_leader_file(lex: Lexicon, path: Path | str) -> None:
     for row in read_table(path, ("name", "aliases", "country", "roles", "start", "end")):
         name = row.get("name")
@@ -471,7 +476,7 @@ def load_lexicon(data_dir: Path | str = DATA_DIR, actor_files: Sequence[str | Pa
     lex = Lexicon()
     steps: list[tuple[Callable[[Lexicon, Path], None], str]] = [
         (_load_countries, "countries.tsv"), (_load_actor_files, "actors*.tsv"),
-        (load_leader_file, "leaders.tsv"), (_load_agents, "agents.tsv"),
+        (_load_leader_files, "leaders*.tsv"), (_load_agents, "agents.tsv"),
         (_load_cameo, "cameo.tsv"), (_load_verbs, "verbs.tsv"), (_load_nouns, "nouns.tsv"),
         (_load_frames, "frames.tsv"), (_load_cues, "cues.tsv"), (_load_anaphors, "anaphors.tsv"),
         (_load_places, "places.tsv"),

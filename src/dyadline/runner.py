@@ -55,7 +55,8 @@ def run_code(paths: Sequence[str | Path], db: str | Path, *, model: str | None =
              date_override: str | None = None, factuality: str = "asserted",
              batch_size: int = 64, engine: str | Engine = "local", workers: int | None = 1,
              scheduler: str | None = None, parquet_dir: str | Path | None = None,
-             recode: bool = False, on_problem: ProblemHook | None = None,
+             recode: bool = False, actor_files: Sequence[str] = (), leader_files: Sequence[str] = (),
+             on_problem: ProblemHook | None = None,
              on_batch: Callable[[RunReport], None] | None = None,
              progress: bool = False) -> RunReport:
     """Code every article under ``paths`` into the database ``db``.
@@ -63,7 +64,7 @@ def run_code(paths: Sequence[str | Path], db: str | Path, *, model: str | None =
     ``engine`` is "local" (``workers`` processes; None for every core), "dask"
     (a LocalCluster, or the cluster at ``scheduler``) or an :class:`Engine`.
     ``on_batch`` is called with the running totals after each batch is written."""
-    spec = CoderSpec(model, factuality)
+    spec = CoderSpec(model, factuality, tuple(str(f) for f in actor_files), tuple(str(f) for f in leader_files))
     version = spec.version()
     pats = boilerplate_patterns()
     summary = RunReport()

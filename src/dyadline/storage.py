@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -236,25 +237,31 @@ class Store:
         rows = [event_row(a.id, i, e) for a, evs in batch for i, e in enumerate(evs)]
         ev = pa.table({c: pa.array([r[c] for r in rows], ARROW_TYPES.get(c, pa.string()))
                        for c in EVENT_COLUMNS})
-        con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.register("_ids", pa.table({"id": ids}))
+        with self._transaction(_ids=pa.table({"id": ids}), _art=art, _ev=ev) as con:
             con.execute("DELETE FROM events WHERE article_id IN (SELECT id FROM _ids)")
             con.execute("DELETE FROM articles WHERE id IN (SELECT id FROM _ids)")
-            con.register("_art", art)
             con.execute("INSERT INTO articles (id, date, title, url, origin, text, n_events, "
                         "content_hash, pipeline_version) SELECT id, date, title, url, origin, text, "
                         "n_events, content_hash, pipeline_version FROM _art")
-            con.register("_ev", ev)
             con.execute(f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
                         f"SELECT {', '.join(EVENT_COLUMNS)} FROM _ev")
+
+    @contextmanager
+    def _transaction(self, **tables: pa.Table) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction with Arrow tables registered under the given names:
+        committed whole, or rolled back whole on any error (Ctrl-C included)."""
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for name, table in tables.items():
+                con.register(name, table)
+            yield con
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
         finally:
-            for name in ("_ids", "_art", "_ev"):
+            for name in tables:
                 try:
                     con.unregister(name)
                 except duckdb.Error:
@@ -263,46 +270,23 @@ class Store:
     def set_clusters(self, clusters: dict[str, str]) -> None:
         """Record each event's cluster (event_id → cluster_id) in one transaction;
         events not named get none."""
-        con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
+        table = pa.table({"event_id": list(clusters), "cluster_id": pa.array(list(clusters.values()), pa.string())})
+        with self._transaction(_cl=table) as con:
             con.execute("UPDATE events SET cluster_id = NULL")
             if clusters:
-                con.register("_cl", pa.table({"event_id": list(clusters), "cluster_id": list(clusters.values())}))
                 con.execute("UPDATE events SET cluster_id = _cl.cluster_id FROM _cl "
                             "WHERE events.event_id = _cl.event_id")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        finally:
-            try:
-                con.unregister("_cl")
-            except duckdb.Error:
-                pass
 
     def link_articles(self, links: dict[str, tuple[str, float]]) -> None:
         """Record near-duplicate articles: article_id → (the original's id, similarity)."""
         if not links:
             return
-        con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.register("_ln", pa.table({"article_id": list(links),
-                                          "duplicate_of": [v[0] for v in links.values()],
-                                          "similarity": pa.array([float(v[1]) for v in links.values()])}))
+        table = pa.table({"article_id": list(links), "duplicate_of": [v[0] for v in links.values()],
+                          "similarity": pa.array([float(v[1]) for v in links.values()])})
+        with self._transaction(_ln=table) as con:
             con.execute("DELETE FROM article_links WHERE article_id IN (SELECT article_id FROM _ln)")
             con.execute("INSERT INTO article_links (article_id, duplicate_of, similarity) "
                         "SELECT article_id, duplicate_of, similarity FROM _ln")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        finally:
-            try:
-                con.unregister("_ln")
-            except duckdb.Error:
-                pass
 
     def article_links(self) -> dict[str, tuple[str, float]]:
         """Near-duplicate articles: article_id → (the original's id, similarity)."""
