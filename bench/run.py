@@ -56,6 +56,16 @@ def write(out: Path, rows: list) -> None:
         lines.append(f"| {name} | {d['articles']} | {d['gold_events']} | {d['system_events']} | "
                      f"{prf(d['type'])} | {prf(d['dyad'])} | {prf(d['full'])} | "
                      f"{d['date_accuracy']:.3f} | {d['seconds']} |")
+    lines += ["", "## Actors and places", "",
+              "Actor figures pair system and gold events of the same article and type one to one, "
+              "preferring pairs whose actors agree, and score the source and target slots. "
+              "Place figures are over matched gold events that carry a location.", "",
+              "| set | actor country | actor country+sector | place country | place name |",
+              "|---|---|---|---|---|"]
+    for name, d in rows:
+        lines.append(f"| {name} | {d.get('actor_country_accuracy', 0):.3f} | "
+                     f"{d.get('actor_sector_accuracy', 0):.3f} | "
+                     f"{d.get('location_country_accuracy', 0):.3f} | {d.get('location_name_accuracy', 0):.3f} |")
     for name, d in rows:
         lines += ["", f"### Per type: {name}", "", "| type | gold | system | P | R | F1 | dyad F1 |",
                   "|---|---|---|---|---|---|---|"]

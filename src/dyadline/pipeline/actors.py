@@ -129,6 +129,8 @@ class ActorResolver:
         if tenure is None:
             return Actor(entry.name, entry.country, "ELI")
         sector = "OPP" if tenure.roles == {"opposition"} else "GOV"
+        if tenure.country in ("IGO", "NGO"):   # "Guterres" in 2024: the UN's head
+            sector = "IGO" if tenure.country == "IGO" else "SOC"
         return Actor(entry.name, tenure.country, sector)
 
     def _resolve(self, h: Token, mentions: dict[int, Span], st: "_State") -> ActorRef | None:
