@@ -135,12 +135,12 @@ class ActorResolver:
 
     def _resolve(self, h: Token, mentions: dict[int, Span], st: "_State") -> ActorRef | None:
         low = h.lower_
-        if h.pos_ == "PRON":
+        own = mentions.get(h.i)
+        if h.pos_ == "PRON" and own is None:   # ("WHO" may be tagged a pronoun: a name first)
             if low in MALE_FEMALE and st.last_person is not None:
                 return ActorRef(st.last_person, "coref")
             return None
         np = np_tokens(h)
-        own = mentions.get(h.i)
         # 1. the head is itself a name
         if own is not None:
             entry = self._entry(own)
@@ -156,9 +156,8 @@ class ActorResolver:
                 if h.dep_ in ("amod", "compound") and h.head.i > h.i:
                     # a modifier ("Russian strikes"): the country, for nominal events
                     return ActorRef(Actor(entry.name, entry.country, "GOV"), "adjective")
-                plural = h.tag_ in ("NNPS", "NNS") or h.text.endswith("s")
-                return ActorRef(Actor(h.text if plural else entry.name, entry.country,
-                                      "CVL" if plural else "GOV"), "adjective")
+                # "Israelis", "a Briton": people of that state
+                return ActorRef(Actor(h.text, entry.country, "CVL"), "adjective")
             return ActorRef(Actor(entry.name, entry.country, entry.sector), "org")
         if h.pos_ == "ADJ" or (h.pos_ in ("DET", "PRON") and h.lower_ != "both"):
             return None
@@ -166,7 +165,10 @@ class ActorResolver:
             # "dozens of protesters", "thousands of people", "some of the hostages"
             of = next((c for c in h.children if c.dep_ == "prep" and c.lower_ == "of"), None)
             inner = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
-            return self._resolve(inner, mentions, st) if inner is not None else None
+            if inner is not None:
+                return self._resolve(inner, mentions, st)
+            if h.pos_ == "NUM":
+                return None
         group = self._group(h, st)
         if group is not None:
             return group
@@ -244,6 +246,8 @@ class ActorResolver:
                     st.remember(actor, None)
                     return ActorRef(actor, "person")
             sector = "GOV" if agent.sector == "IGO" else agent.sector   # "Canada's high commissioner"
+            if any(t.lower_ in ("former", "ex") for t in np if t.i < h.i) and sector in STATE_SECTORS:
+                sector = "ELI"   # "a former Iraqi minister"
             return ActorRef(Actor(_np_name(np, h), place.country, sector), "agent")
         if "place" in agent.flags:
             country = _place_country(h, mentions, self)
