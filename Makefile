@@ -42,7 +42,7 @@ serve: $(STAMP)
 	$(BIN)/dyadline serve --db demo.duckdb
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py --shared $(SHARED) --out BENCHMARKS.md
+	$(BIN)/python bench/run.py --shared $(SHARED) --out BENCHMARKS.md --drop-speed
 	$(BIN)/python bench/speed.py --n $(BENCH_N) --out BENCHMARKS.md
 
 clean:

@@ -23,6 +23,8 @@ def main() -> None:
     ap.add_argument("--shared", default="../shared/data", help="folder of the shared data")
     ap.add_argument("--out", default="BENCHMARKS.md", help="markdown file to write")
     ap.add_argument("--examples", default="examples/gold.jsonl", help="the project's own gold file")
+    ap.add_argument("--drop-speed", action="store_true",
+                    help="drop the speed sections already in --out (bench/speed.py writes new ones)")
     args = ap.parse_args()
     coder = get_coder()
     rows = []
@@ -36,10 +38,10 @@ def main() -> None:
         d["seconds"] = round(time.perf_counter() - t, 1)
         rows.append((name, d))
         print(name, json.dumps({k: d[k] for k in ("type", "dyad", "full", "date_accuracy")}))
-    write(Path(args.out), rows)
+    write(Path(args.out), rows, keep_speed=not args.drop_speed)
 
 
-def write(out: Path, rows: list) -> None:
+def write(out: Path, rows: list, keep_speed: bool = True) -> None:
     lines = ["# Benchmarks", "",
              f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.",
              "Command: `make bench` (`python bench/run.py --shared ../shared/data --out BENCHMARKS.md`),",
@@ -72,7 +74,12 @@ def write(out: Path, rows: list) -> None:
         for t, r in d["per_type"].items():
             lines.append(f"| {t} | {r['gold']} | {r['system']} | {r['precision']:.3f} | "
                          f"{r['recall']:.3f} | {r['f1']:.3f} | {r['dyad_f1']:.3f} |")
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    kept = ""
+    if keep_speed and out.exists():   # the speed sections (bench/speed.py) stay until it runs again
+        old = out.read_text(encoding="utf-8")
+        if "\n## Speed" in old:
+            kept = old[old.index("\n## Speed"):]
+    out.write_text("\n".join(lines) + "\n" + kept, encoding="utf-8")
     print(f"wrote {out}")
 
 

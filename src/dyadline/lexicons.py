@@ -407,9 +407,12 @@ def _load_nouns(lex: Lexicon, path: Path) -> None:
 def _load_frames(lex: Lexicon, path: Path) -> None:
     for row in read_table(path, ("noun", "use")):
         use = row.get("use") or ""
-        if use not in ("of", "anaphor"):
-            raise row.fail(f"use {use!r} must be 'of' or 'anaphor'")
-        lex.frames[(row.get("noun") or "").lower()] = use
+        if use not in ("of", "anaphor", "act"):
+            raise row.fail(f"use {use!r} must be 'of', 'anaphor' or 'act'")
+        noun = (row.get("noun") or "").lower()
+        if noun in lex.frames:
+            raise row.fail(f"frame noun {noun!r} is listed twice")
+        lex.frames[noun] = use
 
 
 def _load_anaphors(lex: Lexicon, path: Path) -> None:

@@ -2,7 +2,7 @@
 arguments, and the actors they stand for (helpers of the event stage)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from spacy.tokens import Doc, Span, Token
@@ -16,7 +16,9 @@ SUBJ = ("nsubj", "nsubjpass", "csubj")
 OBJECT_CONTROL = frozenset({"urge", "ask", "call", "order", "press", "force", "invite",
                             "encourage", "tell", "pressure", "allow", "permit", "help"})
 INHERIT_PREPS = frozenset({"including", "such", "like", "especially"})
-UNOWNED = frozenset({"CONSULT", "COOPERATE"})   # "received Russian missiles" is no visit
+UNOWNED = frozenset({"CONSULT", "COOPERATE"})
+REACTIONS = frozenset({"ACCUSE", "REJECT", "SUPPORT"})   # "welcomed the decision"
+AUTHORS = frozenset({"org", "country", "person", "coref"})   # "received Russian missiles" is no visit
 DOMESTIC = frozenset({"COERCE", "PROTEST", "SANCTION", "ACCUSE", "REQUEST", "REJECT", "THREATEN"})
 STATE_SECTORS = frozenset({"GOV", "COP", "MIL", "JUD", "LEG"})
 UNREST = frozenset({"PROTEST", "COERCE", "ASSAULT"})
@@ -36,6 +38,7 @@ class Ctx:
     on: date | None
     out: list[RawEvent]
     trace: list[str]
+    frames: dict[str, str] = field(default_factory=dict)
 
 
 def conj(t: Token) -> list[Token]:
@@ -111,7 +114,9 @@ def has_actor(tok: Token, ctx: Ctx, etype: str = "") -> bool:
     """Whether a slot holds an actor (for verbal conflict, also an act: "condemned the attack")."""
     if any(actor_of(t, ctx) is not None for t in conj(tok)):
         return True
-    return etype in ("ACCUSE", "REJECT") and tok.pos_ == "NOUN"
+    if etype in ("ACCUSE", "REJECT"):
+        return tok.pos_ == "NOUN"
+    return etype == "SUPPORT" and tok.pos_ == "NOUN" and ctx.frames.get(tok.lemma_.lower()) == "act"
 
 
 def ref_of(t: Token, ctx: Ctx, deps: tuple[str, ...] = ("poss", "compound", "amod")) -> ActorRef | None:
@@ -249,7 +254,8 @@ def place_target(tok: Token, ctx: Ctx, rule: Rule) -> bool:
 
 
 def actors(tokens: list[Token], ctx: Ctx, *, military: bool, event_type: str = "",
-            lex: Lexicon | None = None, source: bool = False) -> list[ActorRef]:
+           lex: Lexicon | None = None, source: bool = False,
+           avoid: tuple[Actor, ...] = ()) -> list[ActorRef]:
     out: list[ActorRef] = []
     for t in tokens:
         ref = ctx.actors.get(t.i)
@@ -264,6 +270,8 @@ def actors(tokens: list[Token], ctx: Ctx, *, military: bool, event_type: str = "
                 ref = ref_of(t, ctx, ("poss", "compound")) or _modifier_actor(t, ctx)
             else:
                 ref = ref_of(t, ctx, ("poss",) if event_type in UNOWNED else ("poss", "compound", "amod"))
+                if ref is None and event_type in REACTIONS:
+                    ref = _author(t, ctx, lex, avoid)
         elif ref is None:
             ref = ref_of(t, ctx)
         if ref is None or (source and ref.kind == "place"):
@@ -337,6 +345,25 @@ def event_reference(t: Token, ctx: Ctx, lex: Lexicon, event_type: str) -> Actor 
     if prior:
         return prior[-1].source
     return UNKNOWN_ATTACKERS if violent else None
+
+
+def _author(t: Token, ctx: Ctx, lex: Lexicon, avoid: tuple[Actor, ...]) -> ActorRef | None:
+    """A reaction to an act named by a frame noun ("welcomed the decision", "rejected
+    his statement"): its author is the owner ("his") or whoever acted last before it."""
+    use = lex.frames.get(t.lemma_.lower())
+    if use not in ("act", "of") or (use == "of" and prep(t, "of") is not None):
+        return None
+    poss = next((c for c in t.children if c.dep_ == "poss"), None)
+    if poss is not None and poss.i in ctx.actors:   # "his remarks" → the last person named
+        return ctx.actors[poss.i]
+    for e in reversed([e for e in ctx.out if e.trigger < t.i and e.source is not None]):
+        if e.source not in avoid and e.source != UNKNOWN_ATTACKERS:
+            return ActorRef(e.source, "event")
+    for i in range(t.i - 1, -1, -1):   # else the last actor named before it
+        ref = ctx.actors.get(i)
+        if ref is not None and ref.kind in AUTHORS and ref.actor not in avoid:
+            return ref
+    return None
 
 
 def phrase(t: Token) -> str:

@@ -39,7 +39,7 @@ class EventCoder:
         out: list[RawEvent] = []
         trace: list[str] = []
         for si, sent in enumerate(doc.sents):
-            ctx = args.Ctx(doc, sent, si, actors, dates, on, out, trace)
+            ctx = args.Ctx(doc, sent, si, actors, dates, on, out, trace, self.lex.frames)
             used_verbs: set[int] = set()
             for tok in sent:
                 if tok.pos_ in ("NOUN", "PROPN"):
@@ -137,7 +137,8 @@ class EventCoder:
         military = "military" in rule.flags
         src_refs = args.actors(sources, ctx, military=military, event_type=rule.type, lex=self.lex, source=True)
         tgt_refs = args.actors(targets, ctx, military=military and "mutual" in rule.flags,
-                           event_type=rule.type, lex=self.lex)
+                               event_type=rule.type, lex=self.lex,
+                               avoid=tuple(m for r in src_refs for m in r.members()))
         if "swap" in rule.flags:
             src_refs, tgt_refs = tgt_refs, src_refs
         focus = ctx.doc._.focus_country
