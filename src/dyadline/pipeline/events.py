@@ -150,10 +150,11 @@ class EventCoder:
             src_actors = list(tgt_actors)
         if not src_actors and not sources and rule.type == "ASSAULT" and tgt_actors:
             src_actors = [args.UNKNOWN_ATTACKERS]   # "was attacked", "an attack on X": perpetrator unknown
-        if not src_actors and not sources and rule.type in AUTHORITY_ACTS and tgt_actors and location:
-            # "Whelan was arrested in Russia": that state's authorities
-            src_actors = [Actor(f"{self._adjective(location[1])} authorities".strip(), location[1],
-                                "GOV" if rule.type == "RETREAT" else "COP")]
+        home = location[1] if location else None
+        if not src_actors and not sources and rule.type in AUTHORITY_ACTS and tgt_actors and home:
+            # "Whelan was arrested in Russia": that state's authorities (courts for sentences)
+            sector = {"RETREAT": "GOV", "SANCTION": "JUD"}.get(rule.type, "COP")
+            src_actors = [Actor(f"{self._adjective(home)} authorities".strip(), home, sector)]
         reciprocal = any(t.lower_ == "other" and any(c.lower_ == "each" for c in t.children) for t in targets)
         if reciprocal:   # "both sides blamed each other"
             tgt_actors = list(src_actors)
