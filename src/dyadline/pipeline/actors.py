@@ -33,6 +33,8 @@ QUANTITIES = frozenset({"dozen", "dozens", "hundred", "hundreds", "thousand", "t
                         "handful", "crowd", "all", "most", "none", "few"})
 GROUP_NOUNS = frozenset({"country", "nation", "side", "party", "government", "state", "neighbour",
                          "neighbor", "leader", "president", "minister", "counterpart", "capital"})
+STATE_NOUNS = frozenset({"country", "nation", "side", "state", "government", "neighbour", "neighbor",
+                         "capital"})
 
 
 @dataclass(frozen=True)
@@ -306,8 +308,17 @@ class ActorResolver:
             if all(a.country != p.country for p in picked):
                 picked.append(a)
             if len(picked) == 2:
-                return ActorRef(picked[1], "group", (picked[1], picked[0]))
+                pair = (picked[1], picked[0])
+                if h.lemma_.lower() in STATE_NOUNS:   # "both countries" after "Thai troops": the states
+                    pair = tuple(self._state(a) for a in pair)
+                return ActorRef(pair[0], "group", pair)
         return None
+
+    def _state(self, a: Actor) -> Actor:
+        c = self.lex.countries.get(a.country or "")
+        if c is None or a.sector not in ("CVL", "MIL", "COP"):
+            return a
+        return Actor(c.name, a.country, "GOV")
 
     def _hyphenated(self, np: list[Token], h: Token) -> list[tuple[Span, NameEntry]]:
         """ "U.S.-owned", "Maltese-flagged", "Indian-administered": the state named
@@ -394,7 +405,9 @@ def np_tokens(h: Token) -> list[Token]:
     while stack:
         t = stack.pop()
         for c in t.children:
-            if c.dep_ in NP_DEPS or (c.dep_ == "prep" and c.lower_ == "of" and t.i == h.i):
+            if c.dep_ in NP_DEPS or (c.dep_ == "prep" and c.lower_ == "of" and t.i == h.i) or (
+                    c.dep_ == "conj" and t.dep_ in ("amod", "compound", "nmod") and c.i < h.i):
+                # "Thai and Cambodian troops": the coordinated modifier too
                 out.append(c)
                 stack.append(c)
             elif c.dep_ == "pobj" and t.dep_ == "prep" and t.lower_ == "of":

@@ -74,9 +74,37 @@ def slots(v: Token, slots: tuple[str, ...], passive: bool, ctx: Ctx,
            etype: str = "") -> tuple[list[Token], list[str]]:
     for slot in slots:
         tok = find_slot(v, slot, passive)
-        if tok is not None and has_actor(tok, ctx, etype):
+        if tok is not None and (has_actor(tok, ctx, etype) or is_reciprocal(tok)):
             return conj(tok), [f"{slot}:{tok.text}"]
     return [], []
+
+
+def is_reciprocal(t: Token) -> bool:
+    """"each other", "one another"."""
+    return t.lower_ in ("other", "another") and any(c.lower_ in ("each", "one") for c in t.children) or (
+        t.lower_ == "another" and t.i > 0 and t.nbor(-1).lower_ == "one")
+
+
+def prior_sides(ctx: Ctx, rule: Rule) -> tuple[Actor, Actor] | None:
+    """The two sides of the act a bare mutual noun ("the fighting", "the talks")
+    refers back to: the last such act told in the five sentences before, else the
+    last act between two states there."""
+    recent = [e for e in reversed(ctx.out) if ctx.si - 5 <= e.sentence_index <= ctx.si
+              and e.source is not None and e.target is not None
+              and e.source.country and e.target.country and e.source.country != e.target.country
+              and e.source != UNKNOWN_ATTACKERS and e.target != UNKNOWN_ATTACKERS]
+    same = next((e for e in recent if e.type == rule.type), None)
+    if same is not None:
+        return same.source, same.target
+    if not recent:
+        return None
+    e = recent[0]
+    sector = "MIL" if "military" in rule.flags else None
+    def side(a: Actor) -> Actor:
+        if sector and a.sector == "GOV":
+            return Actor(a.name, a.country, sector)
+        return a
+    return side(e.source), side(e.target)
 
 
 def find_slot(v: Token, slot: str, passive: bool) -> Token | None:
@@ -264,7 +292,7 @@ def actors(tokens: list[Token], ctx: Ctx, *, military: bool, event_type: str = "
             # its perpetrator; a thing owned ("rejected the ICC's decision") for its owner
             actor = event_reference(t, ctx, lex, "" if source else event_type)
             if actor is not None and not (source and actor == UNKNOWN_ATTACKERS):
-                ref = ActorRef(actor, "event")
+                ref = ActorRef(_as_state(actor, lex) if event_type in REACTIONS else actor, "event")
             elif source:
                 # "A Russian missile hit ...", "a Houthi-fired missile struck ...": the modifier
                 ref = ref_of(t, ctx, ("poss", "compound")) or _modifier_actor(t, ctx)
@@ -272,6 +300,8 @@ def actors(tokens: list[Token], ctx: Ctx, *, military: bool, event_type: str = "
                 ref = ref_of(t, ctx, ("poss",) if event_type in UNOWNED else ("poss", "compound", "amod"))
                 if ref is None and event_type in REACTIONS:
                     ref = _author(t, ctx, lex, avoid)
+                    if ref is not None and ref.kind == "event":
+                        ref = ActorRef(_as_state(ref.actor, lex), "event")
         elif ref is None:
             ref = ref_of(t, ctx)
         if ref is None or (source and ref.kind == "place"):
@@ -347,11 +377,29 @@ def event_reference(t: Token, ctx: Ctx, lex: Lexicon, event_type: str) -> Actor 
     return UNKNOWN_ATTACKERS if violent else None
 
 
+def _as_state(a: Actor, lex: Lexicon) -> Actor:
+    """Whoever condemns a strike by "Russian forces" reproaches the Russian state."""
+    c = lex.countries.get(a.country or "")
+    if c is None or a.sector != "MIL":
+        return a
+    return Actor(c.name, a.country, "GOV")
+
+
 def _author(t: Token, ctx: Ctx, lex: Lexicon, avoid: tuple[Actor, ...]) -> ActorRef | None:
     """A reaction to an act named by a frame noun ("welcomed the decision", "rejected
     his statement"): its author is the owner ("his") or whoever acted last before it."""
     use = lex.frames.get(t.lemma_.lower())
+    by = prep(t, "by")
+    if by is not None and by.i in ctx.actors and ctx.actors[by.i].kind != "place":
+        return ctx.actors[by.i]   # "denounced a ban on education by the Taliban"
     if use not in ("act", "of") or (use == "of" and prep(t, "of") is not None):
+        if t.dep_ != "dobj" or t.pos_ != "NOUN":
+            return None
+        # "condemned the launch": the author of the act told just before
+        for e in reversed([e for e in ctx.out if e.trigger < t.i and e.source is not None
+                           and ctx.si - 2 <= e.sentence_index]):
+            if e.source not in avoid and e.source != UNKNOWN_ATTACKERS:
+                return ActorRef(e.source, "event")
         return None
     poss = next((c for c in t.children if c.dep_ == "poss"), None)
     if poss is not None and poss.i in ctx.actors:   # "his remarks" → the last person named

@@ -123,12 +123,16 @@ def dedupe(events: list[RawEvent]) -> list[RawEvent]:
     def countries(e: RawEvent) -> tuple:
         return (e.type, e.factuality, e.source and e.source.country, e.target and e.target.country)
 
-    told = {countries(e) for e in events if not e.nominal}
+    told: dict[tuple, set[str | None]] = {}
+    for e in events:
+        if not e.nominal:
+            told.setdefault(countries(e), set()).add(e.date)
     seen: set[tuple] = set()
     out = []
     for e in events:
         key = (e.type, e.source, e.target, e.date, e.factuality)
-        if key in seen or (e.nominal and countries(e) in told):
+        retold = e.nominal and countries(e) in told and (not e.dated or e.date in told[countries(e)])
+        if key in seen or retold:
             continue
         seen.add(key)
         out.append(e)

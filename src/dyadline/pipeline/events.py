@@ -58,6 +58,8 @@ class EventCoder:
         if not rules:
             return
         kids = {c.lower_ for c in v.children if c.dep_ in ("prt", "prep", "dative", "agent")}
+        if any(c.dep_ == "oprd" for c in v.children) or sum(c.dep_ == "dobj" for c in v.children) > 1:
+            kids.add("<oprd>")   # "called the attack pure terrorism", "branded him a traitor"
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children)
         for rule in rules:
             if any(w not in kids for w in rule.trigger[1:]):
@@ -151,18 +153,35 @@ class EventCoder:
         if not src_actors and not sources and rule.type == "ASSAULT" and tgt_actors:
             src_actors = [args.UNKNOWN_ATTACKERS]   # "was attacked", "an attack on X": perpetrator unknown
         home = location[1] if location else None
-        if not src_actors and not sources and rule.type in AUTHORITY_ACTS and tgt_actors and home:
-            # "Whelan was arrested in Russia": that state's authorities (courts for sentences)
+        if not src_actors and not sources and rule.type in AUTHORITY_ACTS and tgt_actors and (
+                home or (verb is trig and trig.tag_ == "VBN")):
+            # "Whelan was arrested in Russia": that state's authorities (courts for sentences);
+            # "he was detained in 2018": the authorities of the state the article is about
+            home = home or focus
             sector = {"RETREAT": "GOV", "SANCTION": "JUD"}.get(rule.type, "COP")
             src_actors = [Actor(f"{self._adjective(home)} authorities".strip(), home, sector)]
-        reciprocal = any(t.lower_ == "other" and any(c.lower_ == "each" for c in t.children) for t in targets)
+        reciprocal = any(args.is_reciprocal(t) for t in targets)
         if reciprocal:   # "both sides blamed each other"
             tgt_actors = list(src_actors)
         why = f"{rule.where} at {trig.text!r}"
+        inherited = False
+        if nominal and "mutual" in rule.flags and not src_actors and not tgt_actors and not sources:
+            # "the fighting flared again on Friday": the sides of the act told before
+            prior = args.prior_sides(ctx, rule)
+            told_when = clauses.date_of(trig, verb or (trig.head if trig.dep_ in args.SUBJ else None), ctx)
+            if prior is not None and told_when is not None:
+                src_actors = tgt_actors = list(prior)
+                arcs = arcs + ["corefer"]
+                inherited = True
+        group_subject = (not tgt_actors and len(src_actors) == 2 and not nominal
+                         and any(ctx.actors.get(t.i) is not None and ctx.actors[t.i].kind == "group"
+                                 for t in sources))
+        if group_subject:   # "both countries recalled their ambassadors": each from the other
+            tgt_actors = list(src_actors)
         if not src_actors:
             ctx.trace.append(f"{why}: no source (arcs: {', '.join(arcs) or 'none'})")
             return
-        pairs_only = (between or reciprocal) and src_actors == tgt_actors
+        pairs_only = (between or reciprocal or inherited or group_subject) and src_actors == tgt_actors
         if not tgt_actors and len(src_actors) > 1 and ("mutual" in rule.flags or rule.type in PAIRED):
             # "The Philippines and Japan signed a pact": each side toward the other
             tgt_actors, pairs_only = list(src_actors), True
@@ -172,7 +191,11 @@ class EventCoder:
                 return
             tgt_actors = [None]  # type: ignore[list-item]
         fact, background = clauses.factuality(verb or trig, trig, self.lex, nominal)
-        when = clauses.date_of(trig, verb, ctx) if not nominal else clauses.date_of(trig, None, ctx)
+        if nominal:   # "the fighting flared again on Friday": the date told by its verb
+            when = clauses.date_of(trig, trig.head if trig.dep_ in args.SUBJ else None, ctx)
+        else:
+            when = clauses.date_of(trig, verb, ctx)
+        dated = when is not None
         if when is None and not background and ctx.on is not None:
             when = ctx.on.isoformat()
         arg_tokens = sources + targets
@@ -200,7 +223,7 @@ class EventCoder:
                         type=rule.type, cameo=rule.cameo, source=a, target=b, trigger=trig.i,
                         sentence_index=ctx.si, start=start, end=end, factuality=fact,
                         background=background, date=when, mode=rule.mode, rule=rule.where,
-                        location=location, arcs=arcs, nominal=nominal))
+                        location=location, arcs=arcs, nominal=nominal, dated=dated))
 
     def _adjective(self, code: str | None) -> str:
         c = self.lex.countries.get(code or "")

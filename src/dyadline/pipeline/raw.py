@@ -26,4 +26,5 @@ class RawEvent:
     location: "Location | tuple[str, str | None] | None" = None
     rule: str = ""
     nominal: bool = False
+    dated: bool = False          # the date was told in the event's own clause
     arcs: list[str] = field(default_factory=list)
