@@ -371,9 +371,12 @@ def _rule(lex: Lexicon, row: Row, trigger: tuple[str, ...], light: frozenset[str
         raise row.fail(f"CAMEO code {cameo!r} is not in cameo.tsv")
     flags = frozenset(row.list("flags"))
     for flag in flags:
-        if flag not in RULE_FLAGS and not re.fullmatch(r"source:[A-Z]{3}(\+[A-Z]{3})*", flag):
+        if flag not in RULE_FLAGS and not re.fullmatch(r"source:[A-Z]{3}(\+[A-Z]{3})*", flag) \
+                and not re.fullmatch(r"(self|own):[A-Z]{3}", flag):
             raise row.fail(f"unknown flag {flag!r}; flags: {', '.join(sorted(RULE_FLAGS))}, "
-                           "source:SEC+SEC (only when the source is of these sectors)")
+                           "source:SEC+SEC (only when the source is of these sectors), "
+                           "self:SEC (no target: the source's own state, this sector), "
+                           "own:SEC (no source: the state where it happens, this sector)")
     targets = tuple(row.list("target"))
     for slot in targets:
         if not NOUN_SLOTS.match(slot):

@@ -22,6 +22,7 @@ AUTHORS = frozenset({"org", "country", "person", "coref"})   # "received Russian
 DOMESTIC = frozenset({"COERCE", "PROTEST", "SANCTION", "ACCUSE", "REQUEST", "REJECT", "THREATEN"})
 STATE_SECTORS = frozenset({"GOV", "COP", "MIL", "JUD", "LEG"})
 UNREST = frozenset({"PROTEST", "COERCE", "ASSAULT"})
+PAIRED_TYPES = frozenset({"AGREE", "CONSULT", "SUPPORT", "COOPERATE"})
 UNREST_SECTORS = frozenset({"CVL", "COP", "LAB", "OPP", "EDU"})
 WRITER = frozenset({"i", "we", "us", "our", "me", "you", "your", "they", "them", "it", "its",
                     "this", "that", "which", "who", "whom", "their"})
@@ -326,11 +327,14 @@ def settle(refs: list[ActorRef], other: list[ActorRef], location: tuple[str, str
         return next((r.actor.country for r in other if r.actor.country and r.actor.sector in sectors
                      and r.actor.country not in ("IGO", "NGO", "IMG", "MNC")), None)
 
+    partner = next((r.actor.country for r in refs if r.kind != "open" and r.actor.country
+                    and r.actor.country not in ("IGO", "NGO", "IMG", "MNC")), None)
     out = []
     for r in refs:
         a = r.actor
         if r.kind == "open":
-            country = home
+            # "the Venezuelan government and the opposition": the partner's country
+            country = partner if partner and etype in PAIRED_TYPES else home
             if country is None and etype in DOMESTIC:
                 country = state_side(STATE_SECTORS)
             elif country is None and etype == "ASSAULT":

@@ -20,6 +20,8 @@ from .raw import RawEvent
 
 PAIRED = frozenset({"AGREE", "CONSULT", "COOPERATE"})
 AUTHORITY_ACTS = frozenset({"COERCE", "SANCTION", "RETREAT"})
+SECTOR_WORDS = {"GOV": "government", "MIL": "military", "CVL": "population", "COP": "police",
+                "JUD": "courts"}
 
 
 class EventCoder:
@@ -160,6 +162,19 @@ class EventCoder:
             home = home or focus
             sector = {"RETREAT": "GOV", "SANCTION": "JUD"}.get(rule.type, "COP")
             src_actors = [Actor(f"{self._adjective(home)} authorities".strip(), home, sector)]
+        own = next((f[4:] for f in rule.flags if f.startswith("own:")), None)
+        if own and not src_actors:
+            # "the coup that overthrew Bazoum": the army of the state it happened in
+            country = home or next((a.country for a in tgt_actors if a.country), None) or focus
+            if country:
+                src_actors = [Actor(f"{self._adjective(country)} {SECTOR_WORDS.get(own, '')}".strip(),
+                                    country, own)]
+        mine = next((f[5:] for f in rule.flags if f.startswith("self:")), None)
+        if mine and src_actors and not tgt_actors and src_actors[0].country:
+            # "soldiers seized power": the state's government; "imposed a curfew": its people
+            country = src_actors[0].country
+            tgt_actors = [Actor(f"{self._adjective(country)} {SECTOR_WORDS.get(mine, '')}".strip(),
+                                country, mine)]
         reciprocal = any(args.is_reciprocal(t) for t in targets)
         if reciprocal:   # "both sides blamed each other"
             tgt_actors = list(src_actors)
