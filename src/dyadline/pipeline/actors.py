@@ -218,6 +218,10 @@ class ActorResolver:
                 actor = Actor(name, place.country, sector)
                 st.remember(actor, h.doc[h.i - len(name.split()) + 1:h.i + 1])
                 return ActorRef(actor, "person")
+            if h.dep_ in ("dobj", "pobj", "nsubjpass", "dative", "conj") and len(h.text) > 2:
+                # a person named with nothing about them ("released Asadollah Asadi"):
+                # only ever a target; the event may tell whose citizen
+                return ActorRef(Actor(_person_name(h), None, "CVL"), "anon")
             return None
         appos = next((c for c in h.children if c.dep_ == "appos"), None)
         if appos is not None and (agent is None or agent.role or "weak" in agent.flags):

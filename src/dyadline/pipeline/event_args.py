@@ -305,7 +305,7 @@ def actors(tokens: list[Token], ctx: Ctx, *, military: bool, event_type: str = "
                         ref = ActorRef(_as_state(ref.actor, lex), "event")
         elif ref is None:
             ref = ref_of(t, ctx)
-        if ref is None or (source and ref.kind == "place"):
+        if ref is None or (source and ref.kind in ("place", "anon")):
             continue
         if ref.kind == "place" and event_type not in ("ASSAULT", "COERCE"):
             continue
@@ -332,6 +332,11 @@ def settle(refs: list[ActorRef], other: list[ActorRef], location: tuple[str, str
     out = []
     for r in refs:
         a = r.actor
+        if r.kind == "anon":
+            # a person known only by name: in a domestic act, the acting state's citizen
+            country = state_side(STATE_SECTORS) if etype in DOMESTIC | {"ASSAULT"} else None
+            out.append(Actor(a.name, country, a.sector))
+            continue
         if r.kind == "open":
             # "the Venezuelan government and the opposition": the partner's country
             country = partner if partner and etype in PAIRED_TYPES else home

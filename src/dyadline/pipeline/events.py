@@ -234,6 +234,8 @@ class EventCoder:
                 if "mutual" in rule.flags and t is not None and not pairs_only:
                     pairs.append((t, s))
                 for a, b in pairs:
+                    if a.country is None and a.sector == "CVL":
+                        continue   # a person known only by name is never a source
                     ctx.out.append(RawEvent(
                         type=rule.type, cameo=rule.cameo, source=a, target=b, trigger=trig.i,
                         sentence_index=ctx.si, start=start, end=end, factuality=fact,
