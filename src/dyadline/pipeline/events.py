@@ -20,6 +20,9 @@ from .raw import RawEvent
 
 PAIRED = frozenset({"AGREE", "CONSULT", "COOPERATE"})
 AUTHORITY_ACTS = frozenset({"COERCE", "SANCTION", "RETREAT"})
+# the CAMEO "express intent" code for a promised cooperative act
+INTENT_CAMEO = {"CONSULT": ("AGREE", "036"), "SUPPORT": ("AGREE", "032"), "COOPERATE": ("AGREE", "031"),
+                "AID": ("AGREE", "033"), "RETREAT": ("CONCEDE", "0832")}
 SECTOR_WORDS = {"GOV": "government", "MIL": "military", "CVL": "population", "COP": "police",
                 "JUD": "courts"}
 
@@ -225,6 +228,9 @@ class EventCoder:
         start = max(start, ctx.sent.start)
         end = max([trig.i] + [t.i for t in arg_tokens] + ([verb.i] if verb is not None else [])) + 1
         end = min(end, ctx.sent.end)
+        head = verb or trig
+        promise = (fact == "future" and rule.type in INTENT_CAMEO and not background
+                   and not (head.dep_ == "xcomp" and head.head.lemma_.lower() in args.OBJECT_CONTROL))
         for s in src_actors:
             for t in tgt_actors:
                 if t is not None and (args.same(s, t) or (s.country == t.country and s.sector == t.sector
@@ -241,6 +247,15 @@ class EventCoder:
                         sentence_index=ctx.si, start=start, end=end, factuality=fact,
                         background=background, date=when, mode=rule.mode, rule=rule.where,
                         location=location, arcs=arcs, nominal=nominal, dated=dated))
+                    if promise and (a, b) == pairs[0]:
+                        # announcing one's own cooperative act is a promise (AGREE), and
+                        # announcing a withdrawal or easing a concession, both told now
+                        itype, icameo = INTENT_CAMEO[rule.type]
+                        ctx.out.append(RawEvent(
+                            type=itype, cameo=icameo, source=a, target=b,
+                            trigger=trig.i, sentence_index=ctx.si, start=start, end=end,
+                            factuality="asserted", date=ctx.on.isoformat() if ctx.on else None,
+                            rule=f"{rule.where} (intent)", location=location, arcs=arcs, nominal=nominal))
 
     def _adjective(self, code: str | None) -> str:
         c = self.lex.countries.get(code or "")
