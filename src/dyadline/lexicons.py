@@ -454,7 +454,7 @@ def _load_places(lex: Lexicon, path: Path) -> None:
 
 CUE_KINDS = {"modal": ("future", "hypothetical"), "governor": ("future", "hypothetical", "negated", "background"),
              "negation": ("negated",), "mark": ("hypothetical", "background"),
-             "prep": ("background",)}
+             "prep": ("background",), "blame": ("accuse",)}
 
 
 def _load_cues(lex: Lexicon, path: Path) -> None:

@@ -16,6 +16,19 @@ NUMBER_WORDS = {w: i for i, w in enumerate(
 NUMBER_WORDS.update({"dozens": 24, "dozen": 12, "hundreds": 200, "scores": 40})
 
 
+REPORTING = frozenset({"say", "announce", "tell", "state", "declare", "confirm", "add", "pledge",
+                       "promise", "insist", "report", "indicate", "signal", "write"})
+
+
+def _reported(node: Token) -> bool:
+    """A clause reported by a saying verb, with no condition of its own."""
+    if node.dep_ != "ccomp" or node.head.lemma_.lower() not in REPORTING:
+        return False
+    return not any(c.dep_ in ("mark", "advcl") and c.lower_ in ("if", "unless") or
+                   (c.dep_ == "advcl" and any(m.lower_ in ("if", "unless") for m in c.children))
+                   for c in node.children)
+
+
 def factuality(v: Token, trig: Token, lex: Lexicon, nominal: bool) -> tuple[str, bool]:
     """(factuality, background) of the clause headed by ``v``."""
     fact = "asserted"
@@ -27,6 +40,8 @@ def factuality(v: Token, trig: Token, lex: Lexicon, nominal: bool) -> tuple[str,
             for cue in cues:
                 if cue.kind == "modal" and c.dep_ == "aux" and fact == "asserted":
                     fact = cue.value
+                    if c.lower_ in ("would", "'d") and _reported(node):
+                        fact = "future"   # "Macron said France would withdraw": future in the past
                 elif cue.kind == "negation" and c.dep_ == "neg":
                     fact = "negated"
                 elif cue.kind == "mark" and c.dep_ == "mark":

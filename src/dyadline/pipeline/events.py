@@ -65,6 +65,11 @@ class EventCoder:
         kids = {c.lower_ for c in v.children if c.dep_ in ("prt", "prep", "dative", "agent")}
         if any(c.dep_ == "oprd" for c in v.children) or sum(c.dep_ == "dobj" for c in v.children) > 1:
             kids.add("<oprd>")   # "called the attack pure terrorism", "branded him a traitor"
+        said = next((c for c in v.children if c.dep_ == "ccomp"), None)
+        if said is not None and any(any(c.kind == "blame" for c in self.lex.cues.get(t.lemma_.lower(), ()))
+                                    for t in [said] + [c for c in said.children
+                                                       if c.dep_ in ("acomp", "attr", "prep", "xcomp", "advmod")]):
+            kids.add("<blame>")   # "said Iran was responsible for the attack"
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children)
         for rule in rules:
             if any(w not in kids for w in rule.trigger[1:]):
@@ -252,10 +257,15 @@ class EventCoder:
                         # announcing a withdrawal or easing a concession, both told now
                         itype, icameo = INTENT_CAMEO[rule.type]
                         ctx.out.append(RawEvent(
-                            type=itype, cameo=icameo, source=a, target=b,
+                            type=itype, cameo=icameo, source=self._state(a), target=b,
                             trigger=trig.i, sentence_index=ctx.si, start=start, end=end,
                             factuality="asserted", date=ctx.on.isoformat() if ctx.on else None,
                             rule=f"{rule.where} (intent)", location=location, arcs=arcs, nominal=nominal))
+
+    def _state(self, a: Actor) -> Actor:
+        """A state named bare ("France would withdraw its troops") speaks as its government."""
+        c = self.lex.countries.get(a.country or "")
+        return Actor(c.name, a.country, "GOV") if c is not None and a.sector == "MIL" and a.name == c.name else a
 
     def _adjective(self, code: str | None) -> str:
         c = self.lex.countries.get(code or "")
