@@ -139,8 +139,8 @@ def normalise_chars(text: str) -> str:
 
 
 def safe_str(value: str) -> str:
-    """``value`` (a file name, an id) with characters the database cannot store removed."""
-    value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    """``value`` (a file name, an id) on one line, without control characters and the lone
+    surrogates (undecodable bytes of a file name, bad JSON escapes) the database cannot store."""
     return _DROP_RE.sub("", _NEWLINE.sub(" ", value)).strip()
 
 

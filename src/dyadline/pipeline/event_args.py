@@ -86,7 +86,7 @@ def is_reciprocal(t: Token) -> bool:
         t.lower_ == "another" and t.i > 0 and t.nbor(-1).lower_ == "one")
 
 
-def prior_sides(ctx: Ctx, rule: Rule) -> tuple[Actor, Actor] | None:
+def prior_sides(ctx: Ctx, rule: Rule, mutual_only: bool = False) -> tuple[Actor, Actor] | None:
     """The two sides of the act a bare mutual noun ("the fighting", "the talks")
     refers back to: the last such act told in the five sentences before, else the
     last act between two states there."""
@@ -94,6 +94,9 @@ def prior_sides(ctx: Ctx, rule: Rule) -> tuple[Actor, Actor] | None:
               and e.source is not None and e.target is not None
               and e.source.country and e.target.country and e.source.country != e.target.country
               and e.source != UNKNOWN_ATTACKERS and e.target != UNKNOWN_ATTACKERS]
+    if mutual_only:   # an act told both ways: the two sides of a deal, talks or fighting
+        pairs = {(e.source, e.target) for e in recent}
+        recent = [e for e in recent if (e.target, e.source) in pairs]
     same = next((e for e in recent if e.type == rule.type), None)
     if same is not None:
         return same.source, same.target

@@ -196,6 +196,13 @@ class EventCoder:
                 src_actors = tgt_actors = list(prior)
                 arcs = arcs + ["corefer"]
                 inherited = True
+        if rule.mode == "third-party" and src_actors and not tgt_actors:
+            # "Qatar, which brokered the truce": toward each side of the act it brokered
+            prior = args.prior_sides(ctx, rule, mutual_only=True)
+            if prior is not None:
+                tgt_actors = [a for a in (self._state(prior[0]), self._state(prior[1]))
+                              if all(a.country != s.country for s in src_actors)]
+                arcs = arcs + ["corefer"]
         group_subject = (not tgt_actors and len(src_actors) == 2 and not nominal
                          and any(ctx.actors.get(t.i) is not None and ctx.actors[t.i].kind == "group"
                                  for t in sources))

