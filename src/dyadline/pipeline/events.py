@@ -163,6 +163,11 @@ class EventCoder:
         if not src_actors and not sources and rule.type == "ASSAULT" and tgt_actors:
             src_actors = [args.UNKNOWN_ATTACKERS]   # "was attacked", "an attack on X": perpetrator unknown
         home = location[1] if location else None
+        if not src_actors and not sources and rule.type in AUTHORITY_ACTS and tgt_actors and verb is trig:
+            body = args.prep(trig, "from")   # "were suspended from ECOWAS": the organisation acts
+            ref = ctx.actors.get(body.i) if body is not None else None
+            if ref is not None and ref.kind == "org" and ref.actor.sector == "IGO":
+                src_actors = [ref.actor]
         if not src_actors and not sources and rule.type in AUTHORITY_ACTS and tgt_actors and (
                 home or (verb is trig and trig.tag_ == "VBN")):
             # "Whelan was arrested in Russia": that state's authorities (courts for sentences);
