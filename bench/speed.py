@@ -74,7 +74,7 @@ def main() -> None:
         for label, extra in (("local, 1 worker", ["--workers", "1"]), ("local, 2 workers", ["--workers", "2"]),
                              ("dask LocalCluster, 2 workers", ["--engine", "dask", "--workers", "2"])):
             db = Path(tmp) / f"{len(rows)}.duckdb"
-            secs, rss, out = run_tree(exe + ["code", str(corpus), "--db", str(db), "-q"] + extra)
+            secs, rss, out = run_tree(exe + ["code", str(corpus), "--db", str(db), "-q", "--no-near-dup"] + extra)
             rows.append((label, secs, rss, out))
             print(f"{label}: {secs:.1f} s, {args.n / secs:.1f} articles/s, {sents / secs:.0f} sentences/s, "
                   f"peak RSS {rss:.0f} MB ({out})")

@@ -14,7 +14,12 @@ import pytest
 from dyadline.errors import StorageError
 from dyadline.web import create_app
 
-from test_series import nk_db  # noqa: F401  (session fixture)
+from test_series import coded_db  # the corpora, coded once per session
+
+
+@pytest.fixture(scope="session")
+def nk_db(tmp_path_factory) -> Path:
+    return coded_db("nk", tmp_path_factory)
 
 
 @contextlib.contextmanager
@@ -119,23 +124,26 @@ def test_article_route(client):
 
 
 @pytest.mark.parametrize("path, params, status, message", [
-    ("/api/events", {"actor": "XYZGOVX"}, 400, "unknown actor code"),
-    ("/api/series", {"a": "PRKFOO"}, 400, "unknown actor code"),
-    ("/api/events", {"since": "2024-06-01", "until": "2024-01-01"}, 400, "inverted"),
+    ("/api/events", {"actor": "XYZGOVX"}, 400, "[E532] bad parameter: actor 'XYZGOVX'"),
+    ("/api/events", {"actor": "PR1"}, 400, "give a country code such as PRK"),
+    ("/api/series", {"a": "PRKFOO"}, 400, "[E521] unknown actor code"),
+    ("/api/events", {"since": "2024-06-01", "until": "2024-01-01"}, 400, "[E523] date range is inverted"),
     ("/api/series", {"a": "PRK", "since": "2024-06-01", "until": "2024-01-01"}, 400, "inverted"),
-    ("/api/events", {"page_size": 100000}, 400, "over the limit"),
-    ("/api/events", {"since": "2024-02-30"}, 400, "does not exist"),
-    ("/api/events", {"until": "yesterday"}, 400, "not a YYYY-MM-DD"),
-    ("/api/events", {"page": "two"}, 400, "page"),
-    ("/api/events", {"quad_class": 7}, 400, "QuadClass"),
-    ("/api/events", {"type": "HUG"}, 400, "unknown event type"),
-    ("/api/events", {"a": "PRK"}, 400, "needs both a and b"),
+    ("/api/events", {"page_size": 100000}, 400, "page_size '100000': Input should be less than or "
+     "equal to 500"),
+    ("/api/events", {"since": "2024-02-30"}, 400, "[E522] since '2024-02-30' does not exist"),
+    ("/api/events", {"until": "yesterday"}, 400, "give a YYYY-MM-DD date"),
+    ("/api/events", {"page": "two"}, 400, "page 'two': Input should be a valid integer"),
+    ("/api/events", {"quad_class": 7}, 400, "give 1, 2, 3 or 4"),
+    ("/api/events", {"type": "HUG"}, 400, "[E528] unknown event type"),
+    ("/api/events", {"a": "PRK"}, 400, "[E531] a dyad needs both a and b"),
     ("/api/series", {}, 400, "a: Field required"),
-    ("/api/series", {"a": "PRK", "freq": "year"}, 400, "unknown frequency"),
-    ("/api/dyads/top", {"limit": 0}, 400, "out of range"),
-    ("/api/dyads/changes", {"by": "mood"}, 400, "unknown ranking"),
-    ("/api/articles/nope", {}, 404, "no article"),
-    ("/api/nothing-here", {}, 404, "Not Found"),
+    ("/api/series", {"a": "PRK", "freq": "year"}, 400, "give day, week or month"),
+    ("/api/series", {"a": "PRK", "freq": "day", "since": "1900-01-01"}, 400, "[E535]"),
+    ("/api/dyads/top", {"limit": 0}, 400, "limit '0': Input should be greater than or equal to 1"),
+    ("/api/dyads/changes", {"by": "mood"}, 400, "give goldstein or events"),
+    ("/api/articles/nope", {}, 404, "[E536] no article 'nope'"),
+    ("/api/nothing-here", {}, 404, "[E537] Not Found"),
 ])
 def test_bad_requests_are_json_errors(client, path, params, status, message):
     r = client.get(path, params=params)
@@ -147,7 +155,7 @@ def test_bad_requests_are_json_errors(client, path, params, status, message):
 def test_code_is_off_unless_allowed(client, coding_url):
     r = client.post("/api/code", json={"text": "Kim Jong Un met Vladimir Putin.", "date": "2024-06-19"})
     assert r.status_code == 403 and r.json() == {
-        "ok": False, "error": "coding posted text is off; start the server with --allow-code"}
+        "ok": False, "error": "[E534] coding posted text is off; start the server with --allow-code"}
     with httpx.Client(base_url=coding_url, timeout=60) as c:
         body = ok(c.post("/api/code", json={
             "text": "North Korean leader Kim Jong Un sent a message of condolence to Russian "

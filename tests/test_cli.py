@@ -138,7 +138,7 @@ def test_actors_resolve_unknown(capsys):
 def test_explain_shows_rule_and_arcs(capsys):
     assert main(["explain", "Iran condemned the Israeli strike on Damascus.", "--date", "2024-04-02"]) == 0
     out = capsys.readouterr().out
-    assert "ACCUSE 111  IRNGOV Iran → ISRMIL" in out
+    assert "ACCUSE 111  IRNGOV Iran → ISRGOV" in out
     assert "by verbs.tsv:" in out and "nsubj:Iran" in out
 
 

@@ -29,7 +29,7 @@ def test_dask_local_cluster_equals_the_local_engine(tmp_path):
     local, dask = tmp_path / "local.duckdb", tmp_path / "dask.duckdb"
     a = run_code([corpus], local, workers=1, batch_size=16)
     b = run_code([corpus], dask, engine="dask", workers=2, batch_size=16, parquet_dir=tmp_path / "pq")
-    assert (a.articles, a.events) == (b.articles, b.events) == (30, a.events)
+    assert (a.articles, a.events, a.linked) == (b.articles, b.events, b.linked) == (29, a.events, 1)
     assert events(local) == events(dask)
     with Store(dask, read_only=True) as store:
         assert parquet_events(tmp_path / "pq") == store.events()

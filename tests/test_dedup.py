@@ -2,7 +2,9 @@
 
 tests/dedup_corpus holds four acts (an attack near Kharkiv, Japan condemning North
 Korea, EU sanctions on Iran, a Xi–Lula meeting: mutual, so two events) each told
-by three outlets (a-, b-, c-) in different words, plus a syndicated copy of one.
+by three outlets (a-, b-, c-) in different words, plus a syndicated copy of one
+with small edits. The store fixture codes the folder with ``run_code``, the path
+``dyadline code`` takes.
 """
 from __future__ import annotations
 
@@ -13,11 +15,15 @@ from pathlib import Path
 
 import pytest
 
+import duckdb
+
 from dyadline.cli import main
-from dyadline.dedup import (EventCluster, NearDuplicates, cluster_events, deduplicated,
-                            find_near_duplicates, places_agree, refresh_clusters, same_act, shingles)
+from dyadline.dedup import (EventCluster, NearDuplicates, choose_links, cluster_events, deduplicated,
+                            find_near_duplicates, jaccard, places_agree, same_act, shingles, similarity,
+                            sketch)
 from dyadline.model import Actor, Article, Event, Location
 from dyadline.pipeline import read_inputs
+from dyadline.runner import run_code
 from dyadline.storage import EventQuery, Store
 
 CORPUS = Path(__file__).parent / "dedup_corpus"
@@ -38,15 +44,28 @@ def coded(asserted_coder) -> list[tuple[Article, list[Event]]]:
     return [(a, asserted_coder.code(a)) for a in corpus()]
 
 
-@pytest.fixture()
-def store(tmp_path, coded):
-    originals, links = find_near_duplicates(a for a, _ in coded)
-    keep = {a.id for a in originals}
-    path = tmp_path / "d.duckdb"
-    with Store(path) as s:
-        s.write_batch([(a, evs) for a, evs in coded if a.id in keep])
-        s.link_articles(links)
-        refresh_clusters(s)
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("dedup") / "d.duckdb"
+    summary = run_code([CORPUS], path)
+    assert (summary.articles, summary.events, summary.linked) == (12, 15, 1)
+    return path
+
+
+def tables(db: Path) -> tuple[list, ...]:
+    """Articles, events (with their clusters) and links of a database."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return (con.execute("SELECT id, content_hash, n_events FROM articles ORDER BY id").fetchall(),
+                con.execute("SELECT * FROM events ORDER BY article_id, seq").fetchall(),
+                con.execute("SELECT * EXCLUDE (linked_at) FROM article_links ORDER BY 1").fetchall())
+    finally:
+        con.close()
+
+
+def write_jsonl(path: Path, articles: list[Article]) -> Path:
+    path.write_text("".join(json.dumps({"id": a.id, "date": a.date, "text": a.text}) + "\n"
+                            for a in articles), encoding="utf-8")
     return path
 
 
@@ -57,6 +76,14 @@ def test_the_syndicated_copy_is_linked_and_nothing_else(coded):
     original, sim = links["a-kharkiv-syndicated"]
     assert original == "a-kharkiv" and 0.5 <= sim < 1.0
     assert len(originals) == 12
+
+
+def test_similarity_is_the_jaccard_of_the_shingles():
+    arts = {a.id: a for a in corpus()}
+    for x, y in (("a-kharkiv", "a-kharkiv-syndicated"), ("a-kharkiv", "b-kharkiv"), ("a-summit", "c-summit")):
+        exact = jaccard(shingles(arts[x].text), shingles(arts[y].text))
+        assert similarity(sketch(arts[x].text)[0], sketch(arts[y].text)[0]) == round(exact, 4)
+    assert sketch("") is None and sketch("  ...  ") is None
 
 
 def test_near_duplicates_do_not_depend_on_input_order():
@@ -73,11 +100,97 @@ def test_an_updated_story_is_a_near_duplicate_and_a_rewrite_is_not():
             "that emergency services were working at the scene through the night.")
     update = base + " Later on Monday the governor said two people had been injured."
     rewrite = "Kharkiv came under Russian attack on Monday; officials said a school was damaged."
+    arts = [Article("a", "2024-05-13", base), Article("b", "2024-05-13", update),
+            Article("c", "2024-05-13", rewrite)]
     index = NearDuplicates()
-    assert index.check(Article("a", "2024-05-13", base)) is None
-    assert index.check(Article("b", "2024-05-13", update))[0] == "a"
-    assert index.check(Article("c", "2024-05-13", rewrite)) is None
+    index.add(arts)
+    assert index.resolve() == {"b": ("a", index.links["b"][1])} and index.links["b"][1] > 0.7
+    assert [a.id for a in index.filter(arts)] == ["a", "c"]
     assert shingles("one two") == {"one two"}
+
+
+def test_originals_are_the_earliest_and_a_copy_is_never_an_original():
+    run = {"a": "2024-05-13", "b": "2024-05-13", "c": "2024-05-14", "d": "2024-05-12"}
+    similar = {"a": {"b": 0.8, "d": 0.3}, "b": {"a": 0.8, "c": 0.6}, "c": {"b": 0.6}, "d": {"a": 0.3}}
+    # a (earliest of a~b) is an original, b its copy; c is like b only, and b is a copy: c stays an original
+    assert choose_links(run, similar, {}) == {"b": ("a", 0.8)}
+    # an article stored by an earlier run stays the original, whatever its date
+    assert choose_links({"a": "2024-05-13"}, {"a": {"z": 0.7}}, {"z": "2024-06-01"}) == {"a": ("z", 0.7)}
+    # equally similar to two originals: the earlier one
+    both = {"x": {"p": 0.6, "q": 0.6}, "p": {"x": 0.6}, "q": {"x": 0.6}}
+    dates = {"p": "2024-05-02", "q": "2024-05-01", "x": "2024-05-03"}
+    assert choose_links(dates, both, {}) == {"x": ("q", 0.6)}
+
+
+# ------------------------------------------------------------------ dyadline code
+def test_code_links_the_copy_and_does_not_code_it(tmp_path, capsys):
+    db = tmp_path / "c.duckdb"
+    assert main(["code", str(CORPUS), "--db", str(db), "-q"]) == 0
+    assert capsys.readouterr().out == "coded 12 articles, 15 events; skipped 0; 1 near-duplicates linked\n"
+    articles, events, links = tables(db)
+    assert "a-kharkiv-syndicated" not in {a[0] for a in articles}
+    assert [(c, o) for c, o, _ in links] == [("a-kharkiv-syndicated", "a-kharkiv")]
+    with Store(db, read_only=True) as s:
+        assert len({r["cluster_id"] for r in s.event_rows(EventQuery())}) == 5
+        stamp = s.con.execute("SELECT linked_at FROM article_links").fetchall()
+    # the same input again: nothing coded, nothing linked anew
+    assert main(["code", str(CORPUS), "--db", str(db), "-q"]) == 0
+    assert capsys.readouterr().out == ("coded 0 articles, 0 events; skipped 0; 1 near-duplicates linked; "
+                                       "12 already coded\n")
+    assert tables(db) == (articles, events, links)
+    with Store(db, read_only=True) as s:
+        assert s.con.execute("SELECT linked_at FROM article_links").fetchall() == stamp
+
+
+def test_no_near_dup_codes_the_copy_too(tmp_path, capsys):
+    db = tmp_path / "n.duckdb"
+    assert main(["code", str(CORPUS), "--db", str(db), "-q", "--no-near-dup"]) == 0
+    assert capsys.readouterr().out == "coded 13 articles, 16 events; skipped 0\n"
+    assert tables(db)[2] == []
+    assert main(["events", "--db", str(db), "--dedup"]) == 0      # the copy's report joins its act
+    assert capsys.readouterr().out.splitlines()[-1].startswith("deduplicated: 5 events, one per act, from 16")
+
+
+def test_input_order_changes_neither_links_nor_clusters(tmp_path):
+    arts = corpus()
+    results = []
+    for seed in range(3):
+        random.Random(seed).shuffle(arts)
+        if seed == 0:      # the copy read before its original
+            arts.sort(key=lambda a: a.id != "a-kharkiv-syndicated")
+        src = write_jsonl(tmp_path / f"in{seed}.jsonl", arts)
+        db = tmp_path / f"o{seed}.duckdb"
+        assert run_code([src], db).linked == 1
+        results.append(tables(db))
+    assert results[0] == results[1] == results[2]
+    assert [link[:2] for link in results[0][2]] == [("a-kharkiv-syndicated", "a-kharkiv")]
+
+
+def test_a_later_runs_copy_is_linked_to_a_stored_article(tmp_path, capsys):
+    arts = corpus()
+    copy = next(a for a in arts if a.id == "a-kharkiv-syndicated")
+    db = tmp_path / "l.duckdb"
+    first = run_code([write_jsonl(tmp_path / "first.jsonl", [a for a in arts if a is not copy])], db)
+    assert (first.articles, first.linked) == (12, 0)
+    # a day earlier than the stored story, yet an article stored before stays the original
+    early = Article(copy.id, "2024-05-12", copy.text)
+    later = run_code([write_jsonl(tmp_path / "later.jsonl", [early])], db)
+    assert (later.articles, later.events, later.linked) == (0, 0, 1)
+    assert [link[:2] for link in tables(db)[2]] == [("a-kharkiv-syndicated", "a-kharkiv")]
+    assert main(["events", "--db", str(db), "--dedup", "--format", "jsonl", "--type", "ASSAULT"]) == 0
+    (rec,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rec["copies"] == ["a-kharkiv-syndicated"] and len(rec["reports"]) == 3
+
+
+def test_a_copy_coded_alone_is_linked_once_its_original_comes(tmp_path):
+    copy = CORPUS / "a-kharkiv-syndicated.txt"
+    split = tmp_path / "split.duckdb"
+    assert run_code([copy], split).articles == 1
+    again = run_code([CORPUS], split)            # the whole corpus: the copy is an article of this run
+    assert (again.articles, again.linked, again.unchanged) == (12, 1, 0)
+    whole = tmp_path / "whole.duckdb"
+    run_code([CORPUS], whole)
+    assert tables(split) == tables(whole)
 
 
 # ------------------------------------------------------------------ events

@@ -169,7 +169,8 @@ def test_decode_utf16_and_nul_binary():
     text, warn = decode("date 2024-01-01\nhi".encode("utf-16"))
     assert text.startswith("date") and "UTF-16" in warn
     with pytest.raises(ValueError, match="binary"):
-        decode(b"abc\x00def")
+        decode(bytes(range(256)) * 4)
+    assert decode(b"Kim Jong\x00 Un and Vladimir Putin met.") == ("Kim Jong\x00 Un and Vladimir Putin met.", None)
 
 
 def test_control_and_zero_width_characters_removed():

@@ -98,6 +98,69 @@ def test_event_places(coder, text, expected):
     assert event_places(coder, text) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    # a country's capital named by its owner, and the name after a settlement noun
+    ("Police in the Georgian capital Tbilisi dispersed protesters on Monday.",
+     [("ASSAULT", ("Tbilisi", "GEO", "city"))]),
+    ("Russian missiles struck Ukraine's capital overnight, killing three people.",
+     [("ASSAULT", ("Kyiv", "UKR", "city"))]),
+    # a name the recogniser took for a person, after "the city of"
+    ("Israeli troops clashed with Hamas fighters in the southern city of Khan Younis on Monday.",
+     [("ASSAULT", ("Khan Younis", "PSE", "city")), ("ASSAULT", ("Khan Younis", "PSE", "city"))]),
+    # a direction before a country: an area of it
+    ("Hamas fighters stormed southern Israel on Saturday.", [("ASSAULT", ("southern Israel", "ISR", "region"))]),
+    # a nominal act as the subject of the verb that places it
+    ("Clashes between the army and the RSF continued in Khartoum on Sunday.",
+     [("ASSAULT", ("Khartoum", "SDN", "city")), ("ASSAULT", ("Khartoum", "SDN", "city"))]),
+    # a site in a city (places.tsv lists it under the city)
+    ("Lula met Paraguayan President Santiago Pena at the Itamaraty Palace on Monday.",
+     [("CONSULT", ("Brasilia", "BRA", "city")), ("CONSULT", ("Brasilia", "BRA", "city"))]),
+    # a demonym on an area noun
+    ("Israel carried out air strikes on Syrian military sites on Sunday.", [("ASSAULT", ("Syria", "SYR", "country"))]),
+    # spread across a country: the country, even when the article's main place is a city in it
+    ("Israel struck military sites across Iran on Friday, officials said. The strikes hit the plant at Natanz.",
+     [("ASSAULT", ("Iran", "IRN", "country"))]),
+    # the sentence before, in the same paragraph, sets the scene
+    ("In the capital Kinshasa, protesters attacked several foreign embassies on Tuesday. "
+     "Congolese police fired tear gas to disperse the crowds.", [("ASSAULT", ("Kinshasa", "COD", "city"))]),
+])
+def test_event_places_general_rules(coder, text, expected):
+    assert event_places(coder, text) == expected
+
+
+def test_where_clause_takes_the_place_it_is_on(coder):
+    doc = coder.parse(Article("t", "2022-01-06", "The protests reached Almaty, where the police used flashbangs "
+                              "to disperse the crowd."))
+    resolver = coder.nlp.get_pipe("dyadline_places")
+    by_token = {i: m for m in doc._.places if m.location for i in range(m.start, m.end)}
+    used = next(t for t in doc if t.lemma_ == "use")
+    raw = type("Raw", (), {"trigger": used.i, "type": "ASSAULT", "start": used.i, "end": used.i + 1,
+                           "background": False})()
+    assert resolver._event_place(doc, raw, by_token).name == "Almaty"
+
+
+def test_the_speakers_place_and_a_past_years_place_do_not_set_the_scene(coder):
+    text = ("Germany released a Russian agent who was serving a life sentence for the 2019 murder of a "
+            "dissident in a Berlin park. The swap took place at Ankara airport on Thursday. "
+            "The minister said in Paris that Russia freed the prisoners on Thursday.")
+    places = {p for t, p in event_places(coder, text) if t == "RETREAT"}
+    assert places == {("Ankara", "TUR", "city")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("M23 rebels seized Goma, the largest city in eastern Congo. Congo cut ties with Rwanda.",
+     [("Goma", "COD", "city"), ("eastern Congo", "COD", "region"), ("Congo", "COD", "country"),
+      ("Rwanda", "RWA", "country")]),
+    ("China condemned Japan on Monday, according to Xinhua.", [("China", "CHN", "country"),
+                                                               ("Japan", "JPN", "country")]),
+    ("Thousands rallied in Texas on Saturday.", [("Texas", "USA", "region")]),
+    ("Pakistani troops shelled villages along the Line of Control in Indian-administered Kashmir.",
+     [("Line of Control", None, "region"), ("Indian-administered Kashmir", "IND", "region")]),
+])
+def test_shared_country_names_bare_names_and_regions(coder, text, expected):
+    assert places_of(coder, text) == expected
+
+
 def test_a_place_where_the_source_speaks_is_not_where_the_act_happened(coder):
     text = "The EU imposed new sanctions on Iran, diplomats in Brussels said."
     assert event_places(coder, text) == [("SANCTION", None)]

@@ -86,7 +86,8 @@ def cmd_code(args: argparse.Namespace) -> int:
                        actor_files=args.actors, leader_files=args.leaders,
                        factuality=args.factuality, on_problem=report, engine=args.engine,
                        workers=args.workers, scheduler=args.scheduler, parquet_dir=args.parquet,
-                       recode=args.recode, batch_size=args.batch_size,
+                       recode=args.recode, batch_size=args.batch_size, near_dup=args.near_dup,
+                       lang_check=args.lang_check == "on",
                        progress=not args.quiet and sys.stderr.isatty())
     print(summary.line())
     return 0
@@ -279,6 +280,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="code every article again, even those already coded with this pipeline")
     p.add_argument("--batch-size", type=_positive, default=64,
                    help="articles written per transaction (default 64)")
+    p.add_argument("--lang-check", choices=("on", "off"), default="on",
+                   help="skip texts clearly not in English (default on); off codes them anyway")
+    p.add_argument("--no-near-dup", dest="near_dup", action="store_false",
+                   help="code near-copies of other articles (syndicated, lightly edited) too; by default "
+                   "they are linked to the original and not coded")
     p.set_defaults(func=cmd_code)
 
     p = sub.add_parser("events", help="list stored events",
@@ -324,7 +330,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Serve the events in a database over HTTP: the REST API under "
                        "/api (docs at /api/docs) and the dashboard at /. Needs the web extra.")
     p.add_argument("--db", default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to bind (default 127.0.0.1: this machine only; there is no "
+                   "authentication, so another address is warned about)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--allow-code", action="store_true",
                    help="enable POST /api/code, which codes posted text")

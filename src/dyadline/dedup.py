@@ -3,10 +3,12 @@
 Two levels:
 
 * **Near-duplicate articles** (syndicated copies, lightly edited updates) are
-  found before coding from MinHash signatures of word 3-shingles (datasketch's
-  LSH index), confirmed on the exact Jaccard similarity of the shingles. A copy
-  is linked to its original (``article_links``) and not coded. The original
-  of a group is its earliest article (date, then id), whatever the input order.
+  found before coding (:class:`NearDuplicates`, which ``dyadline code`` runs):
+  candidates share an LSH band of the MinHash signature of their word
+  3-shingles and are confirmed on the exact Jaccard similarity of the shingles.
+  A copy is linked to its original (``article_links``) and not coded. The
+  original of a group is its earliest article (date, then id), whatever the
+  input order; an article coded by an earlier run stays an original.
 * **Event clusters**: coded events from *different* articles that report the
   same act: the same dyad (source and target country) and factuality, the same
   PLOVER type or CAMEO root, dates at most ``window_days`` apart, and
@@ -19,8 +21,12 @@ Two levels:
 from __future__ import annotations
 
 import csv
+import functools
+import hashlib
 import json
 import re
+import uuid
+import zlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,14 +34,21 @@ from typing import Any, Iterable, Iterator, Sequence, TextIO
 
 from .errors import UsageError
 from .model import Article, Event, Location
-from .storage import EVENT_COLUMNS, EventQuery, Store, date_start, event_row, row_event
+from .storage import EVENT_COLUMNS, EventQuery, Store, content_hash, date_start, event_row, row_event
 
 SHINGLE = 3
-NUM_PERM = 128
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
 # --------------------------------------------------------------------------- articles
+THRESHOLD = 0.5
+BANDS, ROWS = 42, 3      # LSH bands: a pair at similarity 0.5 shares a band 99.6% of the time
+NUM_PERM = BANDS * ROWS
+PER_KEY = 10             # of the articles sharing a band key, the earliest this many are candidates
+CHUNK = 20000            # candidate pairs compared at a time
+MERSENNE = (1 << 61) - 1
+
+
 def shingles(text: str, k: int = SHINGLE) -> set[str]:
     """Lower-cased word k-grams of a text (the whole text when shorter than k words)."""
     words = WORD.findall(text.lower())
@@ -48,51 +61,173 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
-class NearDuplicates:
-    """An index of articles seen so far; :meth:`check` says whether a new one is
-    a near copy of one of them (and if not, adds it)."""
+@functools.lru_cache(maxsize=1)
+def _permutations() -> tuple[Any, Any]:
+    """``NUM_PERM`` hash functions x → (a·x + b) mod p (a fixed seed: signatures are
+    comparable between runs and processes)."""
+    import numpy as np
 
-    def __init__(self, threshold: float = 0.5, num_perm: int = NUM_PERM) -> None:
-        from datasketch import MinHashLSH
+    rng = np.random.default_rng(20240513)
+    return (rng.integers(1, MERSENNE, NUM_PERM, dtype=np.uint64)[:, None],
+            rng.integers(0, MERSENNE, NUM_PERM, dtype=np.uint64)[:, None])
 
-        self.threshold = threshold
-        self.num_perm = num_perm
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self.sets: dict[str, set[str]] = {}
-        self.links: dict[str, tuple[str, float]] = {}   # copy id → (original id, similarity)
 
-    def _minhash(self, grams: set[str]) -> Any:
-        from datasketch import MinHash
+def sketch(text: str) -> tuple[Any, list[int]] | None:
+    """A text's shingles as sorted unique 32-bit hashes (for the exact similarity)
+    and the LSH band keys of their MinHash signature (one signed 64-bit key per
+    band of ``ROWS`` values: articles sharing a key are candidates); None for a
+    text without words."""
+    import numpy as np
 
-        m = MinHash(num_perm=self.num_perm, seed=1)
-        m.update_batch([g.encode("utf-8") for g in sorted(grams)])
-        return m
-
-    def check(self, article: Article) -> tuple[str, float] | None:
-        """(original id, similarity) when ``article`` copies one already seen; else
-        None, and the article joins the index."""
-        grams = shingles(article.text)
-        if not grams or article.id in self.sets:
-            return None
-        mh = self._minhash(grams)
-        best: tuple[str, float] | None = None
-        for other in sorted(self.lsh.query(mh)):
-            sim = jaccard(grams, self.sets[other])
-            if sim >= self.threshold and (best is None or sim > best[1]):
-                best = (self.links.get(other, (other, 0.0))[0], round(sim, 4))
-        if best is not None:
-            self.links[article.id] = best
-            return best
-        self.lsh.insert(article.id, mh)
-        self.sets[article.id] = grams
+    grams = shingles(text)
+    if not grams:
         return None
+    hashes = np.unique(np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), np.uint32, len(grams)))
+    a, b = _permutations()
+    with np.errstate(over="ignore"):
+        sig = (((a * hashes.astype(np.uint64)[None, :] + b) % MERSENNE) & 0xFFFFFFFF).min(axis=1)
+    sig = sig.astype(np.uint32)
+    keys = [int.from_bytes(hashlib.blake2b(sig[i * ROWS:(i + 1) * ROWS].tobytes(), digest_size=8).digest(),
+                           "little", signed=True) for i in range(BANDS)]
+    return hashes, keys
+
+
+def similarity(a: Any, b: Any) -> float:
+    """The Jaccard similarity of two shingle-hash arrays (sorted, unique)."""
+    import numpy as np
+
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    return round(inter / (len(a) + len(b) - inter), 4) if len(a) or len(b) else 0.0
+
+
+def choose_links(run: dict[str, str], similar: dict[str, dict[str, float]], fixed: dict[str, str],
+                 threshold: float = THRESHOLD) -> dict[str, tuple[str, float]]:
+    """Which of a run's articles are near-copies, and of what.
+
+    ``run`` and ``fixed`` map ids to dates: the run's articles that have
+    candidates, and originals stored before the run. ``similar[x][y]`` is the
+    similarity of run article x to candidate y. Run articles are taken earliest
+    first (date, id); each is a copy of the most similar original it reaches the
+    threshold with (a stored one, or an earlier article of the run that is not a
+    copy itself; ties to the earliest), else an original."""
+    dates = {**fixed, **run}
+    originals = set(fixed)
+    links: dict[str, tuple[str, float]] = {}
+    for x in sorted(run, key=lambda i: (run[i], i)):
+        found = [(s, y) for y, s in similar.get(x, {}).items() if s >= threshold and y in originals]
+        if found:
+            s, y = min(found, key=lambda f: (-f[0], dates[f[1]], f[1]))
+            links[x] = (y, s)
+        else:
+            originals.add(x)
+    return dict(sorted(links.items()))
+
+
+class NearDuplicates:
+    """Near-copies among a run's articles and the articles stored before it.
+
+    :meth:`add` the run's articles (a first pass over the inputs), :meth:`resolve`,
+    then :meth:`filter` the articles to code. With a ``store``, signatures are kept
+    in its ``article_signatures`` table (computed once per article text; candidates
+    are found by a join on the LSH band keys), so memory does not grow with the
+    corpus and a later run's copy is linked to an article coded by an earlier
+    run; without one they are kept in memory. The result does not depend on the
+    order articles are added in."""
+
+    def __init__(self, store: Store | None = None, threshold: float = THRESHOLD) -> None:
+        self.store = store
+        self.threshold = threshold
+        self.run = uuid.uuid4().hex
+        self.links: dict[str, tuple[str, float]] = {}   # copy id → (original id, similarity)
+        self.added = 0
+        self.changed = 0                                  # rows of the store changed by resolve()
+        self._mem: dict[str, tuple[str, Any, list[int]]] = {}   # without a store: id → (date, shingles, keys)
+        self._buckets: dict[tuple[int, int], set[str]] = {}
+
+    def add(self, articles: Iterable[Article], batch_size: int = 256) -> None:
+        batch: list[Article] = []
+        for a in articles:
+            batch.append(a)
+            if len(batch) >= batch_size:
+                self._add_batch(batch)
+                batch = []
+        if batch:
+            self._add_batch(batch)
+
+    def _add_batch(self, batch: list[Article]) -> None:
+        self.added += len(batch)
+        if self.store is None:
+            for a in batch:
+                if a.id in self._mem:
+                    for b, k in enumerate(self._mem.pop(a.id)[2]):
+                        self._buckets[(b, k)].discard(a.id)
+                sk = sketch(a.text)
+                if sk is not None:
+                    self._mem[a.id] = (a.date, *sk)
+                    for b, k in enumerate(sk[1]):
+                        self._buckets.setdefault((b, k), set()).add(a.id)
+            return
+        import pyarrow as pa
+
+        known = self.store.signed_ids(batch)
+        new = {a.id: a for a in batch if a.id not in known}     # the last of an id wins
+        sketches = [sketch(a.text) for a in new.values()]
+        table = pa.table({"article_id": pa.array(list(new), pa.string()),
+                          "date": pa.array([date.fromisoformat(a.date) for a in new.values()], pa.date32()),
+                          "content_hash": pa.array([content_hash(a) for a in new.values()], pa.string()),
+                          "shingles": pa.array([sk and sk[0].tobytes() for sk in sketches], pa.binary()),
+                          "bands": pa.array([sk and sk[1] for sk in sketches], pa.list_(pa.int64()))})
+        self.store.put_signatures(table, self.run, [a.id for a in batch])
+
+    def _candidates(self) -> tuple[dict[str, str], dict[str, dict[str, float]], dict[str, str]]:
+        """(run articles in a candidate pair → date, similarities of each to its
+        earlier candidates, stored originals → date)."""
+        import numpy as np
+
+        def hashes(ids: set[str]) -> dict[str, tuple[str, Any]]:
+            if self.store is None:
+                return self._mem
+            return {i: (d, np.frombuffer(h, dtype=np.uint32)) for i, (d, h) in self.store.shingle_hashes(ids).items()}
+
+        found = self._memory_pairs() if self.store is None else self.store.signature_pairs(self.run, PER_KEY)
+        run: dict[str, str] = {}
+        fixed: dict[str, str] = {}
+        similar: dict[str, dict[str, float]] = {}
+        for start in range(0, len(found), CHUNK):     # pairs come sorted by x: a chunk's hashes, then the next
+            chunk = found[start:start + CHUNK]
+            sigs = hashes({i for x, y, _ in chunk for i in (x, y)})
+            for x, y, in_run in chunk:
+                run[x] = sigs[x][0]
+                (run if in_run else fixed)[y] = sigs[y][0]
+                similar.setdefault(x, {})[y] = similarity(sigs[x][1], sigs[y][1])
+        return run, similar, fixed
+
+    def _memory_pairs(self) -> list[tuple[str, str, bool]]:
+        """:meth:`Store.signature_pairs` for the in-memory index."""
+        def order(i: str) -> tuple[str, str]:
+            return (self._mem[i][0], i)
+
+        pairs = set()
+        for ids in self._buckets.values():
+            if len(ids) > 1:
+                first = sorted(ids, key=order)[:PER_KEY]
+                pairs |= {(x, y, True) for x in ids for y in first if order(y) < order(x)}
+        return sorted(pairs)
+
+    def resolve(self) -> dict[str, tuple[str, float]]:
+        """Decide the run's copies (:attr:`links`); with a store, record them
+        (:meth:`Store.set_links`: copies coded before are removed, links that no
+        longer hold are dropped)."""
+        run, similar, fixed = self._candidates()
+        self.links = choose_links(run, similar, fixed, self.threshold)
+        if self.store is not None:
+            self.changed = self.store.set_links(self.run, self.links)
+        return self.links
 
     def filter(self, articles: Iterable[Article]) -> Iterator[Article]:
-        """The articles that copy none seen before them; copies go to :attr:`links`.
-        (In a stream, the first seen is the original: sort first for order independence,
-        as :func:`find_near_duplicates` does.)"""
+        """The articles that are not near-copies (after :meth:`resolve`)."""
         for a in articles:
-            if self.check(a) is None:
+            if a.id not in self.links:
                 yield a
 
 
@@ -100,13 +235,15 @@ def _article_order(a: Article) -> tuple[str, str]:
     return (a.date, a.id)
 
 
-def find_near_duplicates(articles: Iterable[Article], threshold: float = 0.5
+def find_near_duplicates(articles: Iterable[Article], threshold: float = THRESHOLD
                          ) -> tuple[list[Article], dict[str, tuple[str, float]]]:
     """Split articles into originals (sorted by date, id) and links copy → (original, similarity).
     The result does not depend on the order of ``articles``."""
-    index = NearDuplicates(threshold)
-    originals = list(index.filter(sorted(articles, key=_article_order)))
-    return originals, dict(sorted(index.links.items()))
+    arts = sorted(articles, key=_article_order)
+    index = NearDuplicates(threshold=threshold)
+    index.add(arts)
+    links = index.resolve()
+    return list(index.filter(arts)), links
 
 
 # --------------------------------------------------------------------------- events
@@ -224,6 +361,15 @@ def refresh_clusters(store: Store, window_days: int = 2) -> int:
     clusters = store_clusters(store, window_days)
     store.set_clusters({event_id: c.id for c in clusters for event_id, _ in c.members})
     return len(clusters)
+
+
+def refresh_if_stale(store: Store, changed: bool = False, window_days: int = 2) -> int | None:
+    """:func:`refresh_clusters` when events or links ``changed`` or some event's
+    cluster is missing (a run killed before it refreshed); the number of clusters,
+    or None when they were current."""
+    if changed or store.clusters_stale():
+        return refresh_clusters(store, window_days)
+    return None
 
 
 def deduplicated(store: Store, q: EventQuery = EventQuery(), window_days: int = 2) -> list[EventCluster]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
+from .dedup import NearDuplicates, refresh_if_stale
 from .engines import CoderSpec, Engine, make_engine
 from .model import Article, Event, Problem, RunSummary
 from .pipeline import read_inputs
@@ -32,9 +33,11 @@ class RunReport(RunSummary):
     """A :class:`RunSummary` that also counts articles skipped as already coded."""
 
     unchanged: int = 0
+    linked: int = 0       # near-copies of other articles: linked to their original, not coded
 
     def line(self) -> str:
-        extra = f"; {self.unchanged} already coded" if self.unchanged else ""
+        extra = f"; {self.linked} near-duplicates linked" if self.linked else ""
+        extra += f"; {self.unchanged} already coded" if self.unchanged else ""
         return super().line() + extra
 
 
@@ -58,22 +61,39 @@ def run_code(paths: Sequence[str | Path], db: str | Path, *, model: str | None =
              recode: bool = False, actor_files: Sequence[str] = (), leader_files: Sequence[str] = (),
              on_problem: ProblemHook | None = None,
              on_batch: Callable[[RunReport], None] | None = None,
-             progress: bool = False) -> RunReport:
+             progress: bool = False, near_dup: bool = True, lang_check: bool = True) -> RunReport:
     """Code every article under ``paths`` into the database ``db``.
 
     ``engine`` is "local" (``workers`` processes; None for every core), "dask"
     (a LocalCluster, or the cluster at ``scheduler``) or an :class:`Engine`.
-    ``on_batch`` is called with the running totals after each batch is written."""
+    ``on_batch`` is called with the running totals after each batch is written.
+    With ``near_dup`` a first pass over the inputs finds near-copies (of each other
+    or of stored articles: :class:`~dyadline.dedup.NearDuplicates`), which are
+    linked to their original and not coded; the event clusters are refreshed after.
+    With ``lang_check`` texts clearly not in English are skipped (reported as E215)."""
     spec = CoderSpec(model, factuality, tuple(str(f) for f in actor_files), tuple(str(f) for f in leader_files))
     version = spec.version()
     pats = boilerplate_patterns()
     summary = RunReport()
     total = None
-    if progress:   # a quick first pass, for the bar's ETA (reading is cheap next to coding)
-        total = sum(1 for i in read_inputs(paths, date_override=date_override, boilerplate=pats)
+    index = None
+    if near_dup:   # a first pass (reading is cheap next to coding): near-copies are linked, not coded
+        with Store(db, hold=False) as store:
+            index = NearDuplicates(store)
+            index.add(a for a in read_inputs(paths, date_override=date_override, boilerplate=pats,
+                                             lang_check=lang_check)
+                      if isinstance(a, Article))
+            summary.linked = len(index.resolve())
+        total = index.added - summary.linked
+    elif progress:   # a quick first pass, for the bar's ETA
+        total = sum(1 for i in read_inputs(paths, date_override=date_override, boilerplate=pats,
+                                           lang_check=lang_check)
                     if isinstance(i, Article))
-    articles = articles_only(read_inputs(paths, date_override=date_override, boilerplate=pats),
+    articles = articles_only(read_inputs(paths, date_override=date_override, boilerplate=pats,
+                                         lang_check=lang_check),
                              summary, on_problem)
+    if index is not None:
+        articles = index.filter(articles)
     bar = None
     if progress:
         from tqdm import tqdm
@@ -97,7 +117,7 @@ def run_code(paths: Sequence[str | Path], db: str | Path, *, model: str | None =
             on_batch(summary)
 
     try:
-        with Store(db) as store:
+        with Store(db, hold=False) as store:      # released between batches, for readers
             for batch in iter_batches(articles, batch_size):
                 done = set() if recode else store.coded_ids(batch, version)
                 todo = [a for a in batch if a.id not in done]
@@ -110,6 +130,7 @@ def run_code(paths: Sequence[str | Path], db: str | Path, *, model: str | None =
                     land(store)
             while pending:
                 land(store)
+            refresh_if_stale(store, bool(summary.articles or (index and index.changed)))
     finally:
         threads.shutdown(wait=False, cancel_futures=True)
         if isinstance(engine, str):

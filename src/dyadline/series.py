@@ -27,6 +27,8 @@ from .storage import EVENT_COLUMNS, Store, row_event
 FREQS: tuple[str, ...] = ("day", "week", "month")
 #: Largest page the event search returns.
 MAX_PAGE_SIZE = 500
+#: Most periods one series may span (27 years of days).
+MAX_BUCKETS = 10_000
 
 _CODE = re.compile(r"[A-Z]{3}(?:[A-Z]{3})?")
 
@@ -73,7 +75,7 @@ def parse_day(value: str | None, name: str = "date") -> date | None:
     """``YYYY-MM-DD`` or None; raise :class:`UsageError` (E522) on anything else."""
     if value is None or value == "":
         return None
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
         raise UsageError(f"{name} {value!r} is not a YYYY-MM-DD date", code="E522")
     try:
         return date.fromisoformat(value.strip())
@@ -186,6 +188,13 @@ def _period_start(d: date, freq: str) -> date:
     return d
 
 
+def _periods(start: date, end: date, freq: str) -> int:
+    """How many periods from the one starting at ``start`` to the one at ``end``."""
+    if freq == "month":
+        return (end.year - start.year) * 12 + end.month - start.month + 1
+    return (end - start).days // (7 if freq == "week" else 1) + 1
+
+
 def _next_period(d: date, freq: str) -> date:
     if freq == "day":
         return d + timedelta(days=1)
@@ -227,8 +236,11 @@ def dyad_series(store: Store, a: str, b: str | None = None, *, freq: str = "mont
     if acc:
         start = _period_start(rng.since, freq) if rng.since else min(acc)
         end = _period_start(rng.until, freq) if rng.until else max(acc)
-        p = start
-        while p <= end:
+        if _periods(start, end, freq) > MAX_BUCKETS:
+            raise UsageError(f"{start} to {end} is more than {MAX_BUCKETS} periods of a {freq}; "
+                             "narrow the range or use a longer frequency", code="E535")
+        p: date | None = start
+        while p is not None and p <= end:
             c = acc.get(p)
             if c is None:
                 buckets.append(Bucket(p, 0, (0, 0, 0, 0), {}, 0.0, None))
@@ -237,7 +249,10 @@ def dyad_series(store: Store, a: str, b: str | None = None, *, freq: str = "mont
                 buckets.append(Bucket(p, c["n"], tuple(c["quad"]), types,  # type: ignore[arg-type]
                                       round(c["gsum"], 3),
                                       round(c["gsum"] / c["gn"], 3) if c["gn"] else None))
-            p = _next_period(p, freq)
+            try:
+                p = _next_period(p, freq)
+            except (ValueError, OverflowError):        # past 9999-12-31
+                p = None
     return Series(actor_a.code, actor_b.code if actor_b else None, directed, freq, buckets)
 
 

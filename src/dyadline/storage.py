@@ -3,6 +3,12 @@
 One :class:`Store` per database file. Each call to :meth:`Store.write_batch`
 is one transaction: an article's events are replaced whole (re-coding is
 idempotent) and a crash leaves either the whole batch or none of it.
+
+Sharing a file between processes (:mod:`dyadline.sharing`): a
+``Store(..., hold=False)`` (what ``dyadline code`` uses) opens the file only for
+each call and closes it after, so readers (``dyadline serve``, which opens it
+read-only per request) get in between batches; opening a file another process
+holds is retried for ``wait`` seconds before :class:`StorageError` E407.
 """
 from __future__ import annotations
 
@@ -18,9 +24,10 @@ import duckdb
 import pyarrow as pa
 
 from .errors import StorageError
+from .sharing import READ_WAIT, WRITE_WAIT, connect
 from .model import Actor, Article, Event, Location
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -56,6 +63,14 @@ MIGRATIONS: dict[int, list[str]] = {
         """CREATE TABLE IF NOT EXISTS article_links (
             article_id VARCHAR PRIMARY KEY, duplicate_of VARCHAR NOT NULL,
             similarity DOUBLE, linked_at TIMESTAMP DEFAULT current_timestamp)""",
+    ],
+    # 4: near-duplicate articles across runs (dedup.NearDuplicates): each article's
+    # shingle hashes (sorted uint32), the LSH band keys of their MinHash signature,
+    # and the last run that read it.
+    4: [
+        """CREATE TABLE IF NOT EXISTS article_signatures (
+            article_id VARCHAR PRIMARY KEY, date DATE NOT NULL, content_hash VARCHAR NOT NULL,
+            shingles BLOB NOT NULL, bands BIGINT[] NOT NULL, run VARCHAR)""",
     ],
 }
 
@@ -152,22 +167,53 @@ class EventQuery:
 
 
 class Store:
-    """A DuckDB database of coded articles and events."""
+    """A DuckDB database of coded articles and events.
 
-    def __init__(self, path: str | Path = "dyadline.duckdb", *, read_only: bool = False) -> None:
+    ``hold=False`` releases the file after each call (see the module's notes);
+    ``store.con`` used directly opens it until :meth:`close`."""
+
+    def __init__(self, path: str | Path = "dyadline.duckdb", *, read_only: bool = False,
+                 hold: bool = True, wait: float | None = None) -> None:
         self.path = str(path)
+        self.read_only = read_only
+        self.wait = (READ_WAIT if read_only else WRITE_WAIT) if wait is None else wait
+        self.hold = hold or self.path.startswith(":memory:")
         if read_only and not Path(self.path).exists():
             raise StorageError(f"no database at {self.path}; code some articles first "
                                "(dyadline code PATH --db FILE)", code="E401")
+        self._con: duckdb.DuckDBPyConnection | None = self._connect()
         try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.Error as exc:
-            raise StorageError(f"cannot open {self.path}: {exc}. Is another dyadline process "
-                               "writing to it?", code="E402") from None
-        if not read_only:
-            self._migrate()
-        else:
-            self._check_version()
+            if not read_only:
+                self._migrate()
+            else:
+                self._check_version()
+        except BaseException:
+            self.close()
+            raise
+        if not self.hold:
+            self.close()
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        return connect(self.path, read_only=self.read_only, wait=self.wait)
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The open connection (opened now if released)."""
+        if self._con is None:
+            self._con = self._connect()
+        return self._con
+
+    @contextmanager
+    def _session(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The connection for one call: the held one, or one opened now and closed after."""
+        if self._con is not None:
+            yield self._con
+            return
+        self._con = self._connect()
+        try:
+            yield self._con
+        finally:
+            self.close()
 
     # ------------------------------------------------------------------ schema
     def _migrate(self) -> None:
@@ -199,10 +245,14 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        return int(self.con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0])
+        with self._session() as con:
+            return int(con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0])
 
     def close(self) -> None:
-        self.con.close()
+        """Close the connection; a later call opens the file again."""
+        con, self._con = self._con, None
+        if con is not None:
+            con.close()
 
     def __enter__(self) -> Store:
         return self
@@ -250,22 +300,22 @@ class Store:
     def _transaction(self, **tables: pa.Table) -> Iterator[duckdb.DuckDBPyConnection]:
         """One transaction with Arrow tables registered under the given names:
         committed whole, or rolled back whole on any error (Ctrl-C included)."""
-        con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
-            for name, table in tables.items():
-                con.register(name, table)
-            yield con
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        finally:
-            for name in tables:
-                try:
-                    con.unregister(name)
-                except duckdb.Error:
-                    pass
+        with self._session() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                for name, table in tables.items():
+                    con.register(name, table)
+                yield con
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            finally:
+                for name in tables:
+                    try:
+                        con.unregister(name)
+                    except duckdb.Error:
+                        pass
 
     def set_clusters(self, clusters: dict[str, str]) -> None:
         """Record each event's cluster (event_id → cluster_id) in one transaction;
@@ -290,8 +340,9 @@ class Store:
 
     def article_links(self) -> dict[str, tuple[str, float]]:
         """Near-duplicate articles: article_id → (the original's id, similarity)."""
-        rows = self.con.execute("SELECT article_id, duplicate_of, similarity FROM article_links "
-                                "ORDER BY article_id").fetchall()
+        with self._session() as con:
+            rows = con.execute("SELECT article_id, duplicate_of, similarity FROM article_links "
+                               "ORDER BY article_id").fetchall()
         return {r[0]: (r[1], float(r[2] or 0.0)) for r in rows}
 
     # ------------------------------------------------------------------ reading
@@ -299,20 +350,23 @@ class Store:
         """The ids of ``articles`` already stored with the same content and pipeline version."""
         if not articles:
             return set()
-        rows = self.con.execute(
-            "SELECT a.id FROM articles a JOIN (SELECT unnest(?) AS id, unnest(?) AS h) p "
-            "ON a.id = p.id AND a.content_hash = p.h WHERE a.pipeline_version = ?",
-            [[a.id for a in articles], [content_hash(a) for a in articles], pipeline_version]).fetchall()
+        with self._session() as con:
+            rows = con.execute(
+                "SELECT a.id FROM articles a JOIN (SELECT unnest(?) AS id, unnest(?) AS h) p "
+                "ON a.id = p.id AND a.content_hash = p.h WHERE a.pipeline_version = ?",
+                [[a.id for a in articles], [content_hash(a) for a in articles], pipeline_version]).fetchall()
         return {r[0] for r in rows}
 
     def counts(self) -> tuple[int, int]:
-        a = self.con.execute("SELECT count(*) FROM articles").fetchone()[0]
-        e = self.con.execute("SELECT count(*) FROM events").fetchone()[0]
+        with self._session() as con:
+            a = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+            e = con.execute("SELECT count(*) FROM events").fetchone()[0]
         return int(a), int(e)
 
     def article(self, article_id: str) -> Article | None:
-        r = self.con.execute("SELECT id, CAST(date AS VARCHAR), text, title, url, origin FROM articles "
-                             "WHERE id = ?", [article_id]).fetchone()
+        with self._session() as con:
+            r = con.execute("SELECT id, CAST(date AS VARCHAR), text, title, url, origin FROM articles "
+                            "WHERE id = ?", [article_id]).fetchone()
         if r is None:
             return None
         return Article(id=r[0], date=r[1], text=r[2], title=r[3], url=r[4], origin=r[5] or "")
@@ -324,7 +378,7 @@ class Store:
         """The matching events as stored rows (column name → value), for exporters."""
         return list(self._rows(q))
 
-    def _rows(self, q: EventQuery) -> Iterator[dict[str, Any]]:
+    def _rows(self, q: EventQuery) -> list[dict[str, Any]]:
         where, params = ["TRUE"], []
         for value, sides in ((q.actor, ("source", "target")), (q.source, ("source",)),
                              (q.target, ("target",))):
@@ -356,10 +410,11 @@ class Store:
         if q.limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [int(q.limit), int(q.offset)]
-        cur = self.con.execute(sql, params)
-        cols = [d[0] for d in cur.description]
-        for r in cur.fetchall():
-            yield dict(zip(cols, r))
+        with self._session() as con:
+            cur = con.execute(sql, params)
+            cols = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+        return [dict(zip(cols, r)) for r in rows]
 
     def export(self, fmt: str, out: str | Path, q: EventQuery = EventQuery()) -> int:
         """Write the events as csv, jsonl or parquet; returns the number written."""
@@ -386,6 +441,93 @@ class Store:
         else:
             raise StorageError(f"unknown export format {fmt!r}; use csv, jsonl or parquet", code="E405")
         return len(events)
+
+
+    # ------------------------------------------------------------------ near-duplicates (dedup.py)
+    def signed_ids(self, articles: Sequence[Article]) -> set[str]:
+        """The ids of ``articles`` whose signature is stored for the same content."""
+        if not articles:
+            return set()
+        with self._session() as con:
+            rows = con.execute(
+                "SELECT s.article_id FROM article_signatures s JOIN (SELECT unnest(?) AS id, unnest(?) AS h) p "
+                "ON s.article_id = p.id AND s.content_hash = p.h",
+                [[a.id for a in articles], [content_hash(a) for a in articles]]).fetchall()
+        return {r[0] for r in rows}
+
+    def put_signatures(self, table: pa.Table, run: str, ids: Sequence[str]) -> None:
+        """Replace the signatures of the articles in ``table`` (article_id, date,
+        content_hash, shingles, bands; null shingles drop the row) and mark ``ids``
+        as read by ``run``, in one transaction."""
+        with self._transaction(_sg=table, _rn=pa.table({"article_id": pa.array(list(ids), pa.string())})) as con:
+            con.execute("DELETE FROM article_signatures WHERE article_id IN (SELECT article_id FROM _sg)")
+            con.execute("INSERT INTO article_signatures (article_id, date, content_hash, shingles, bands) "
+                        "SELECT article_id, date, content_hash, shingles, bands FROM _sg "
+                        "WHERE shingles IS NOT NULL")
+            con.execute("UPDATE article_signatures SET run = ? WHERE article_id IN (SELECT article_id FROM _rn)",
+                        [run])
+
+    def signature_pairs(self, run: str, per_key: int = 10) -> list[tuple[str, str, bool]]:
+        """Candidate near-duplicates (x, y, y read by the run), sorted: x read by
+        ``run``; y sharing an LSH band key with it and either stored (coded) before
+        the run or read by it and earlier (date, id). Of the articles sharing a key,
+        only the ``per_key`` earliest are candidates, so a large group costs no
+        more than a small one."""
+        with self._session() as con:
+            return [(r[0], r[1], bool(r[2])) for r in con.execute(
+                "WITH pool AS (SELECT s.article_id, s.date, coalesce(s.run = $run, false) AS in_run, s.bands "
+                "  FROM article_signatures s LEFT JOIN articles a "
+                "  ON a.id = s.article_id AND a.content_hash = s.content_hash "
+                "  WHERE s.run = $run OR a.id IS NOT NULL), "
+                "keys AS (SELECT article_id, date, in_run, unnest(bands) AS key, "
+                "  generate_subscripts(bands, 1) AS band FROM pool), "
+                "ranked AS (SELECT *, row_number() OVER (PARTITION BY band, key ORDER BY date, article_id) AS rn "
+                "  FROM keys) "
+                "SELECT DISTINCT x.article_id, y.article_id, y.in_run FROM ranked x JOIN ranked y "
+                "ON x.band = y.band AND x.key = y.key AND x.article_id <> y.article_id "
+                "WHERE x.in_run AND y.rn <= $per_key AND (NOT y.in_run OR y.date < x.date "
+                "  OR (y.date = x.date AND y.article_id < x.article_id)) ORDER BY 1, 2",
+                {"run": run, "per_key": per_key}).fetchall()]
+
+    def shingle_hashes(self, ids: Iterable[str]) -> dict[str, tuple[str, bytes]]:
+        """Stored shingle hashes: article_id → (date, shingles)."""
+        with self._session() as con:
+            rows = con.execute("SELECT article_id, CAST(date AS VARCHAR), shingles FROM article_signatures "
+                               "WHERE article_id IN (SELECT unnest(?))", [sorted(set(ids))]).fetchall()
+        return {r[0]: (r[1], bytes(r[2])) for r in rows}
+
+    def set_links(self, run: str, links: dict[str, tuple[str, float]]) -> int:
+        """Make ``article_links`` agree with a run's near-duplicates in one transaction:
+        the run's copies are linked (a link already as given is kept) and their coded
+        rows removed, links of the run's other articles dropped, and links to an
+        article that is now a copy moved to its original. Returns the rows changed."""
+        table = pa.table({"article_id": pa.array(list(links), pa.string()),
+                          "duplicate_of": pa.array([v[0] for v in links.values()], pa.string()),
+                          "similarity": pa.array([float(v[1]) for v in links.values()], pa.float64())})
+        changed = 0
+        with self._transaction(_ln=table) as con:
+            for sql, params in (
+                ("DELETE FROM article_links WHERE article_id IN (SELECT article_id FROM article_signatures "
+                 "WHERE run = ?) AND article_id NOT IN (SELECT article_id FROM _ln)", [run]),
+                ("DELETE FROM article_links WHERE article_id IN (SELECT l.article_id FROM article_links l "
+                 "JOIN _ln n USING (article_id) WHERE l.duplicate_of <> n.duplicate_of "
+                 "OR l.similarity IS DISTINCT FROM n.similarity)", []),
+                ("INSERT INTO article_links (article_id, duplicate_of, similarity) SELECT article_id, "
+                 "duplicate_of, similarity FROM _ln WHERE article_id NOT IN (SELECT article_id FROM article_links)",
+                 []),
+                ("UPDATE article_links SET duplicate_of = n.duplicate_of FROM _ln n "
+                 "WHERE article_links.duplicate_of = n.article_id", []),
+                ("DELETE FROM events WHERE article_id IN (SELECT article_id FROM _ln)", []),
+                ("DELETE FROM articles WHERE id IN (SELECT article_id FROM _ln)", []),
+            ):
+                changed += int(con.execute(sql, params).fetchone()[0])
+        return changed
+
+    def clusters_stale(self) -> bool:
+        """Whether some event has no cluster, or one whose canonical event is gone."""
+        with self._session() as con:
+            return bool(con.execute("SELECT EXISTS (SELECT 1 FROM events e LEFT JOIN events c "
+                                    "ON c.event_id = e.cluster_id WHERE c.event_id IS NULL)").fetchone()[0])
 
 
 def iter_batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -97,17 +97,14 @@ def _texty(text: str) -> bool:
     return bad <= len(text[:4096]) * 0.02
 
 
-def decode(data: bytes, *, truncated: bool = False) -> tuple[str, str | None]:
-    """Bytes → (text, a warning or None). Raises ValueError for binary data.
-
-    ``truncated`` says that ``data`` is the first part of a longer file (a
-    character cut in two at its end is then dropped)."""
+def _decode(data: bytes, truncated: bool) -> tuple[str, str, str | None]:
+    """(text, the codec that read it, a warning or None); ValueError for binary data."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         enc = "utf-16-le" if data[:2] == b"\xff\xfe" else "utf-16-be"
         body = data[2:len(data) - (len(data) % 2)] if truncated else data[2:]
         text = _strict(body, enc, truncated)
         if text is not None and _texty(text):
-            return text, "UTF-16 text, decoded"
+            return text, "utf-16", "UTF-16 text, decoded"
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b"\x00" in data[:65536]:
@@ -116,14 +113,31 @@ def decode(data: bytes, *, truncated: bool = False) -> tuple[str, str | None]:
             body = data[:len(data) - (len(data) % 2)] if truncated else data
             text = _strict(body, enc16, truncated)
             if text is not None and _texty(text):
-                return text, "UTF-16 text without a byte-order mark, decoded; save files as UTF-8 to be sure"
+                return text, enc16, ("UTF-16 text without a byte-order mark, decoded; "
+                                     "save files as UTF-8 to be sure")
     if looks_binary(data):
         nul = b"\x00" in data
         raise ValueError("binary file (contains NUL bytes), not text" if nul else "binary file, not text")
     text = _strict(data, "utf-8", truncated)
     if text is not None:
-        return text, None
-    return data.decode("cp1252", errors="replace"), "not UTF-8; decoded as Latin-1 (Windows-1252)"
+        return text, "utf-8-sig", None
+    return data.decode("cp1252", errors="replace"), "cp1252", "not UTF-8; decoded as Latin-1 (Windows-1252)"
+
+
+def decode(data: bytes, *, truncated: bool = False) -> tuple[str, str | None]:
+    """Bytes → (text, a warning or None). Raises ValueError for binary data.
+
+    ``truncated`` says that ``data`` is the first part of a longer file (a
+    character cut in two at its end is then dropped)."""
+    text, _, warning = _decode(data, truncated)
+    return text, warning
+
+
+def sniff(head: bytes) -> tuple[str, str | None]:
+    """The codec to read a file that starts with ``head`` as a stream, and a warning
+    or None; raises ValueError for binary data."""
+    _, codec, warning = _decode(head, True)
+    return codec, warning
 
 
 # ---------------------------------------------------------------------- characters

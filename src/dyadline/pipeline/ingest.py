@@ -30,8 +30,7 @@ from typing import IO, Iterable, Iterator
 
 from ..model import Article, Problem
 from .decoding import (MAX_ARTICLE_CHARS, MAX_HTML_BYTES, MAX_RUN_CHARS, READ_LIMIT, break_long_runs,
-                       decode, foreign_language, looks_binary, normalise_chars, safe_str, truncate,
-                       utf16_order)
+                       decode, foreign_language, normalise_chars, safe_str, sniff, truncate)
 
 TEXT_EXT = {".txt", ".text"}
 JSONL_EXT = {".jsonl", ".ndjson"}
@@ -216,12 +215,16 @@ def _from_text(text: str, article_id: str, origin: str, opts: _Options,
     elif opts.date_override:
         raw_date, body = opts.date_override, text
     else:
-        first = len(text) - len(text.lstrip())    # the first line that is not blank
-        yield _problem(f"{origin}:{text.count(chr(10), 0, first) + 1}", "E202",
+        first = len(text) - len(text.lstrip())    # where the first line that is not blank starts
+        yield _problem(f"{origin}:{_line_at(text, first)}", "E202",
                        "no 'date YYYY-MM-DD' first line (or give --date)")
         return
-    date_at = f"{origin}:{text.count(chr(10), 0, m.start(1)) + 1}" if m else origin
+    date_at = f"{origin}:{_line_at(text, m.start(1))}" if m else origin
     yield from _article(article_id, raw_date, body, origin, opts, file_size=file_size, date_at=date_at)
+
+
+def _line_at(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
 
 
 def _article(article_id: str, raw_date: object, body: object, origin: str, opts: _Options, *,
@@ -276,20 +279,13 @@ def _read_streamed(f: Path, gz: bool, origin: str, opts: _Options) -> Iterator[I
             if not head.strip():
                 yield _problem(origin, "E205", "empty file")
                 return
-            encoding = "utf-8-sig"
-            if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-                encoding = "utf-16"
-            elif b"\x00" in head and utf16_order(head):
-                encoding = utf16_order(head) or encoding
-            elif looks_binary(head):
-                yield _problem(origin, "E206", "binary file (contains NUL bytes), not text"
-                               if b"\x00" in head else "binary file, not text")
+            try:
+                encoding, warning = sniff(head)
+            except ValueError as exc:
+                yield _problem(origin, "E206", str(exc))
                 return
-            elif decode(head, truncated=True)[1]:
-                encoding = "cp1252"
-            if encoding != "utf-8-sig":
-                name = "Latin-1 (Windows-1252)" if encoding == "cp1252" else "UTF-16"
-                yield _problem(origin, "E207", f"not UTF-8; decoded as {name}", skipped=False)
+            if warning:
+                yield _problem(origin, "E207", warning, skipped=False)
             text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")  # type: ignore[arg-type]
             if kind in CSV_EXT:
                 yield from _from_csv(text, origin, opts)

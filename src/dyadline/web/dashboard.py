@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -19,6 +19,7 @@ from .. import __version__
 from ..model import EVENT_TYPES
 from ..series import FREQS, article_view
 from ..storage import Store
+from .guard import ArticleId, Focus
 
 HERE = Path(__file__).resolve().parent
 
@@ -40,7 +41,7 @@ def render(name: str, **context: Any) -> str:
     return _env().get_template(name).render(version=__version__, **context)
 
 
-def add_pages(app: FastAPI, store: Callable[[], Iterator[Store]]) -> None:
+def add_pages(app: FastAPI, reading: Callable[[], Store]) -> None:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.get("/assets/plotly.min.js", include_in_schema=False)
@@ -53,8 +54,9 @@ def add_pages(app: FastAPI, store: Callable[[], Iterator[Store]]) -> None:
         return render("dashboard.html", freqs=FREQS, types=EVENT_TYPES)
 
     @app.get("/articles/{article_id}", include_in_schema=False, response_class=HTMLResponse)
-    def article(article_id: str, focus: str | None = None, s: Store = Depends(store)) -> str:
-        view = article_view(s, article_id)
+    def article(article_id: ArticleId, focus: Focus = None) -> str:
+        with reading() as s:
+            view = article_view(s, article_id)
         if view is None:
-            raise HTTPException(404, f"no article {article_id!r}")
+            raise HTTPException(404, f"[E536] no article {article_id!r}")
         return render("article.html", article=view, focus=focus)
