@@ -4,23 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from dyadline.engines.corpus import write_corpus
 from dyadline.runner import run_code
+from test_runner import table as rows   # (events, articles) rows in a fixed order
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-
-
-def rows(db: Path) -> tuple[list, list]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        events = con.execute("SELECT * FROM events ORDER BY article_id, seq").fetchall()
-        articles = con.execute("SELECT * EXCLUDE (coded_at) FROM articles ORDER BY id").fetchall()
-        return events, articles
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
