@@ -4,8 +4,10 @@ Two levels:
 
 * **Near-duplicate articles** (syndicated copies, lightly edited updates) are
   found before coding (:class:`NearDuplicates`, which ``dyadline code`` runs):
-  candidates share an LSH band of the MinHash signature of their word
-  3-shingles and are confirmed on the exact Jaccard similarity of the shingles.
+  candidates share an LSH band of the MinHash signature (datasketch) of their
+  word 3-shingles and are confirmed on the exact Jaccard similarity of the
+  shingles. Without a database the index is datasketch's MinHashLSH; with one,
+  the band keys are stored and joined in DuckDB, so later runs see them.
   A copy is linked to its original (``article_links``) and not coded. The
   original of a group is its earliest article (date, then id), whatever the
   input order; an article coded by an earlier run stays an original.
@@ -46,7 +48,7 @@ BANDS, ROWS = 42, 3      # LSH bands: a pair at similarity 0.5 shares a band 99.
 NUM_PERM = BANDS * ROWS
 PER_KEY = 10             # of the articles sharing a band key, the earliest this many are candidates
 CHUNK = 20000            # candidate pairs compared at a time
-MERSENNE = (1 << 61) - 1
+SEED = 20240513          # of the MinHash permutations
 
 
 def shingles(text: str, k: int = SHINGLE) -> set[str]:
@@ -62,34 +64,54 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 
 @functools.lru_cache(maxsize=1)
-def _permutations() -> tuple[Any, Any]:
-    """``NUM_PERM`` hash functions x → (a·x + b) mod p (a fixed seed: signatures are
-    comparable between runs and processes)."""
+def _permutations() -> Any:
+    """datasketch's ``NUM_PERM`` hash permutations, drawn once from a fixed seed
+    (signatures are comparable between runs and processes)."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
+
+
+def minhash(grams: set[str]) -> Any:
+    """The datasketch MinHash of a set of shingles."""
+    from datasketch import MinHash
+
+    m = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_permutations(), scheme="affine32")
+    m.update_batch([g.encode("utf-8") for g in sorted(grams)])
+    return m
+
+
+def band_keys(m: Any) -> list[int]:
+    """One signed 64-bit key per LSH band of ``ROWS`` MinHash values: articles
+    that share a key are candidates (the banding datasketch's MinHashLSH does,
+    as integers a database can join on)."""
     import numpy as np
 
-    rng = np.random.default_rng(20240513)
-    return (rng.integers(1, MERSENNE, NUM_PERM, dtype=np.uint64)[:, None],
-            rng.integers(0, MERSENNE, NUM_PERM, dtype=np.uint64)[:, None])
+    sig = np.asarray(m.hashvalues, dtype=np.uint64)
+    return [int.from_bytes(hashlib.blake2b(sig[i * ROWS:(i + 1) * ROWS].tobytes(), digest_size=8).digest(),
+                           "little", signed=True) for i in range(BANDS)]
+
+
+def sketch_hashes(grams: set[str]) -> Any:
+    """Shingles as sorted unique 32-bit hashes (for the exact similarity)."""
+    import numpy as np
+
+    return np.unique(np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), np.uint32, len(grams)))
+
+
+def _memory_lsh() -> Any:
+    from datasketch import MinHashLSH
+
+    return MinHashLSH(num_perm=NUM_PERM, params=(BANDS, ROWS))
 
 
 def sketch(text: str) -> tuple[Any, list[int]] | None:
     """A text's shingles as sorted unique 32-bit hashes (for the exact similarity)
-    and the LSH band keys of their MinHash signature (one signed 64-bit key per
-    band of ``ROWS`` values: articles sharing a key are candidates); None for a
-    text without words."""
-    import numpy as np
-
+    and the LSH band keys of their MinHash signature; None for a text without words."""
     grams = shingles(text)
     if not grams:
         return None
-    hashes = np.unique(np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), np.uint32, len(grams)))
-    a, b = _permutations()
-    with np.errstate(over="ignore"):
-        sig = (((a * hashes.astype(np.uint64)[None, :] + b) % MERSENNE) & 0xFFFFFFFF).min(axis=1)
-    sig = sig.astype(np.uint32)
-    keys = [int.from_bytes(hashlib.blake2b(sig[i * ROWS:(i + 1) * ROWS].tobytes(), digest_size=8).digest(),
-                           "little", signed=True) for i in range(BANDS)]
-    return hashes, keys
+    return sketch_hashes(grams), band_keys(minhash(grams))
 
 
 def similarity(a: Any, b: Any) -> float:
@@ -141,8 +163,8 @@ class NearDuplicates:
         self.links: dict[str, tuple[str, float]] = {}   # copy id → (original id, similarity)
         self.added = 0
         self.changed = 0                                  # rows of the store changed by resolve()
-        self._mem: dict[str, tuple[str, Any, list[int]]] = {}   # without a store: id → (date, shingles, keys)
-        self._buckets: dict[tuple[int, int], set[str]] = {}
+        self._mem: dict[str, tuple[str, Any, Any]] = {}   # without a store: id → (date, shingles, MinHash)
+        self._lsh = None if store is not None else _memory_lsh()
 
     def add(self, articles: Iterable[Article], batch_size: int = 256) -> None:
         batch: list[Article] = []
@@ -158,14 +180,14 @@ class NearDuplicates:
         self.added += len(batch)
         if self.store is None:
             for a in batch:
-                if a.id in self._mem:
-                    for b, k in enumerate(self._mem.pop(a.id)[2]):
-                        self._buckets[(b, k)].discard(a.id)
-                sk = sketch(a.text)
-                if sk is not None:
-                    self._mem[a.id] = (a.date, *sk)
-                    for b, k in enumerate(sk[1]):
-                        self._buckets.setdefault((b, k), set()).add(a.id)
+                if a.id in self._mem:                      # the last of an id wins
+                    del self._mem[a.id]
+                    self._lsh.remove(a.id)
+                grams = shingles(a.text)
+                if grams:
+                    m = minhash(grams)
+                    self._mem[a.id] = (a.date, sketch_hashes(grams), m)
+                    self._lsh.insert(a.id, m, check_duplication=False)
             return
         import pyarrow as pa
 
@@ -203,15 +225,15 @@ class NearDuplicates:
         return run, similar, fixed
 
     def _memory_pairs(self) -> list[tuple[str, str, bool]]:
-        """:meth:`Store.signature_pairs` for the in-memory index."""
+        """:meth:`Store.signature_pairs` for the in-memory index (datasketch's MinHashLSH):
+        each article with its earlier candidates."""
         def order(i: str) -> tuple[str, str]:
             return (self._mem[i][0], i)
 
         pairs = set()
-        for ids in self._buckets.values():
-            if len(ids) > 1:
-                first = sorted(ids, key=order)[:PER_KEY]
-                pairs |= {(x, y, True) for x in ids for y in first if order(y) < order(x)}
+        for x, (_, _, m) in self._mem.items():
+            earlier = sorted((y for y in self._lsh.query(m) if order(y) < order(x)), key=order)
+            pairs |= {(x, y, True) for y in earlier}
         return sorted(pairs)
 
     def resolve(self) -> dict[str, tuple[str, float]]:
