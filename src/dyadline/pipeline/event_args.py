@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Iterator
 
 from spacy.tokens import Doc, Span, Token
 
@@ -26,6 +27,13 @@ PAIRED_TYPES = frozenset({"AGREE", "CONSULT", "SUPPORT", "COOPERATE"})
 UNREST_SECTORS = frozenset({"CVL", "COP", "LAB", "OPP", "EDU"})
 WRITER = frozenset({"i", "we", "us", "our", "me", "you", "your", "they", "them", "it", "its",
                     "this", "that", "which", "who", "whom", "their"})
+PLACE_PREPS = frozenset({"in", "at", "around", "near", "across", "outside", "throughout", "through", "along"})
+QUANTITIES = frozenset({"thousand", "thousands", "hundred", "hundreds", "ten", "tens", "dozen", "dozens",
+                        "million", "millions", "score", "scores", "group", "number", "handful", "crowd",
+                        "some", "many", "most", "all", "several", "one", "two", "few", "majority", "minority",
+                        "band", "delegation", "contingent", "batch", "wave", "column", "convoy"})
+NOBODY = frozenset({"nobody", "none", "noone", "nothing"})
+NAMED = frozenset({"country", "org", "person", "coref", "adjective"})   # mentions that name an actor
 UNKNOWN_ATTACKERS = Actor("attackers", None, "UAF")
 
 
@@ -40,6 +48,7 @@ class Ctx:
     out: list[RawEvent]
     trace: list[str]
     frames: dict[str, str] = field(default_factory=dict)
+    places: dict = field(default_factory=dict)       # the lexicon's places.tsv entries
 
 
 def conj(t: Token) -> list[Token]:
@@ -143,12 +152,28 @@ def find_slot(v: Token, slot: str, passive: bool) -> Token | None:
 
 
 def has_actor(tok: Token, ctx: Ctx, etype: str = "") -> bool:
-    """Whether a slot holds an actor (for verbal conflict, also an act: "condemned the attack")."""
+    """Whether a slot holds an actor (for verbal conflict, also an act: "condemned the attack";
+    for violence, also a named place: "shelled Kharkiv")."""
     if any(actor_of(t, ctx) is not None for t in conj(tok)):
+        return True
+    if etype == "ASSAULT" and place_people(tok, ctx) is not None:
         return True
     if etype in ("ACCUSE", "REJECT"):
         return tok.pos_ == "NOUN"
     return etype == "SUPPORT" and tok.pos_ == "NOUN" and ctx.frames.get(tok.lemma_.lower()) == "act"
+
+
+def counted(t: Token) -> Token:
+    """The people a quantity or group word counts: "thousands of Iraqi Kurds" → Kurds,
+    "tens of thousands of students", "a group of refugees", "some of the protesters"."""
+    for _ in range(3):
+        if t.lemma_.lower() not in QUANTITIES and t.pos_ != "NUM":
+            return t
+        of = prep(t, "of")
+        if of is None:
+            return t
+        t = of
+    return t
 
 
 def ref_of(t: Token, ctx: Ctx, deps: tuple[str, ...] = ("poss", "compound", "amod")) -> ActorRef | None:
@@ -158,6 +183,8 @@ def ref_of(t: Token, ctx: Ctx, deps: tuple[str, ...] = ("poss", "compound", "amo
     ref = ctx.actors.get(t.i)
     if ref is not None:
         return ref
+    if ctx.actors.get(counted(t).i) is not None:
+        return ctx.actors[counted(t).i]
     for dep in deps:   # "Russia's invasion", "a UN resolution"
         owner = next((c for c in t.children if c.dep_ == dep and c.pos_ != "PRON"
                       and c.i in ctx.actors and ctx.actors[c.i].kind != "place"), None)
@@ -250,10 +277,24 @@ def nominal_args(n: Token, holder: Token, rule: Rule, ctx: Ctx,
                     rule.type != "ASSAULT" or ctx.actors[c.i].kind != "country"):
                 # "US sanctions", "Russian strikes"; but "the Moscow attack" is a place
                 srcs, arcs = [c], arcs + [f"{c.dep_}:{c.text}"]
+        if not srcs and "role" in rule.flags and node is holder:
+            # "Mediator Qatar said …", "mediators Qatar, the US and Egypt", "Egypt, a mediator"
+            described = ([n.head] if n.dep_ in ("compound", "appos") else []) + [
+                c for c in n.children if c.dep_ == "appos"] + list(n.doc[n.i + 1:n.i + 2])
+            who = next((c for c in described if actor_of(c, ctx)), None)
+            if who is not None:   # "Qatar, the US and Egypt" is parsed as an apposition and a conjunct
+                srcs = [t for c in conj(who) for a in [c] + [x for x in c.children if x.dep_ == "appos"]
+                        for t in conj(a)]
+                arcs = arcs + [f"role:{who.text}"]
         for word in ("by", "from"):
             p = prep(node, word)
             if not srcs and p is not None and actor_of(p, ctx):
                 srcs, arcs = conj(p), arcs + [f"prep:{word}:{p.text}"]
+        for c in node.children:
+            # "the exercise conducted by the Philippines", "strikes carried out by Israel"
+            p = prep(c, "by") if c.dep_ == "acl" and c.tag_ == "VBN" else None
+            if not srcs and p is not None and actor_of(p, ctx):
+                srcs, arcs = conj(p), arcs + [f"acl-by:{p.text}"]
         if not tgts:
             for slot in rule.targets:
                 if slot.startswith("v:"):
@@ -278,6 +319,39 @@ def nominal_args(n: Token, holder: Token, rule: Rule, ctx: Ctx,
     return srcs, tgts, arcs
 
 
+def place_people(tok: Token, ctx: Ctx) -> Actor | None:
+    """The people of a named place that is no actor ("shelled Kharkiv", "struck the
+    Gaza Strip"): a region of places.tsv or a city of the gazetteer, in the state the
+    article is about when the name is shared, else one whose own name it is (not a
+    former one: "Pokrovsk"), else the most populous. A name the
+    entity recogniser took for a person counts when it is a city of 100,000 or more."""
+    ref = ctx.actors.get(tok.i)
+    named_person = ref is not None and ref.kind == "anon"
+    if not (tok.ent_type_ in ("GPE", "LOC", "FAC") and ref is None or named_person):
+        return None
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    name = (ent.text if ent is not None else tok.text).strip()
+    if name.lower().startswith("the "):
+        name = name[4:]
+    entry = ctx.places.get(name)
+    if entry is not None:
+        country = entry.country
+    else:
+        from .gazetteer import fold, gazetteer
+
+        gaz = gazetteer()
+        cities = [c for c in gaz.cities(name) if not named_person or c.population >= 100000]
+        if not cities:
+            return None
+        focus = ctx.doc._.focus_country
+        iso3 = {c.cc: gaz.countries.get(c.cc, ("",))[0] for c in cities}
+        city = max(cities, key=lambda c: (iso3[c.cc] == focus, fold(c.name) == fold(name), c.population))
+        country = iso3[city.cc]
+    if not country or len(country) != 3 or country == "IGO":
+        return None
+    return Actor(name, country, "CVL")
+
+
 def place_target(tok: Token, ctx: Ctx, rule: Rule) -> bool:
     """A violent act at a place ("an attack at a Moscow concert hall") hits its people."""
     if rule.type != "ASSAULT":
@@ -290,7 +364,11 @@ def actors(tokens: list[Token], ctx: Ctx, *, military: bool, event_type: str = "
            avoid: tuple[Actor, ...] = ()) -> list[ActorRef]:
     out: list[ActorRef] = []
     for t in tokens:
+        t = counted(t)
         ref = ctx.actors.get(t.i)
+        if ref is not None and ref.kind == "anon" and event_type == "ASSAULT" and not source:
+            people = place_people(t, ctx)   # "shelled Kharkiv", the city taken for a person
+            ref = ActorRef(people, "place") if people is not None else ref
         if ref is None and lex is not None:
             # an act ("condemned the Israeli strike"; "Israeli strikes hit ...") stands for
             # its perpetrator; a thing owned ("rejected the ICC's decision") for its owner
@@ -302,6 +380,9 @@ def actors(tokens: list[Token], ctx: Ctx, *, military: bool, event_type: str = "
                 ref = ref_of(t, ctx, ("poss", "compound")) or _modifier_actor(t, ctx)
             else:
                 ref = ref_of(t, ctx, ("poss",) if event_type in UNOWNED else ("poss", "compound", "amod"))
+                people = place_people(t, ctx) if ref is None and event_type == "ASSAULT" else None
+                if people is not None:
+                    ref = ActorRef(people, "place")
                 if ref is None and event_type in REACTIONS:
                     ref = _author(t, ctx, lex, avoid)
                     if ref is not None and ref.kind == "event":
@@ -318,6 +399,58 @@ def actors(tokens: list[Token], ctx: Ctx, *, military: bool, event_type: str = "
             if all(member != r.actor for r in out):
                 out.append(ActorRef(member, ref.kind if not ref.group else "coref"))
     return out
+
+
+def no_one(head: Token) -> bool:
+    """Whether the act's object is "nobody", "no one" or "none" (directly or after a preposition)."""
+    objs = [c for c in head.children if c.dep_ in ("dobj", "dative")]
+    objs += [g for c in head.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    return any(o.lower_ in NOBODY or (o.lower_ == "one" and any(d.lower_ == "no" for d in o.children))
+               for o in objs)
+
+
+def _where(t: Token) -> bool:
+    """A name used as a place: the object of "in", "around", "near" … (climbing compounds)."""
+    while t.dep_ in ("compound", "conj", "appos") and t.head is not t:
+        t = t.head
+    return t.dep_ == "pobj" and t.head.lower_ in PLACE_PREPS
+
+
+def phrase_tokens(t: Token) -> Iterator[Token]:
+    """The noun phrase of ``t`` without its clauses ("thousands of Serbian students",
+    not "… who protested against the law")."""
+    yield t
+    for c in t.children:
+        if c.pos_ not in ("VERB", "AUX") and c.dep_ not in ("relcl", "acl", "appos", "conj"):
+            yield from phrase_tokens(c)
+
+
+def sentence_actor(trig: Token, sources: list[Actor], source_tokens: list[Token], ctx: Ctx,
+                   etype: str = "") -> list[Actor]:
+    """The actor the sentence names nearest the trigger (after it first) that is not
+    one of the sources nor of their country and sector, nor a modifier in the
+    source's phrase: the target of an act whose syntax gives none. A place stands for its state ("clashes in Tbilisi"), except where
+    people protest: "thousands rallied in Tbilisi" has no target (the codebook)."""
+    def fits(a: Actor) -> bool:
+        return bool(a.country) and all(not same(a, s) and (a.country, a.sector) != (s.country, s.sector)
+                                       for s in sources)
+
+    def usable(t: Token) -> bool:
+        ref = ctx.actors.get(t.i)
+        return (ref is not None and ref.kind in NAMED and t.i not in own
+                and not (etype == "PROTEST" and _where(t))
+                and any(fits(m) for m in ref.members()))
+
+    # the source's own phrase, and any mention of the source's state under it ("the
+    # strikes carried out by Israel killed …": Israel is not also the target)
+    countries = {s.country for s in sources}
+    own = {t.i for s in source_tokens for t in phrase_tokens(s)}
+    own |= {t.i for s in source_tokens for t in s.subtree
+            if t.i in ctx.actors and ctx.actors[t.i].actor.country in countries}
+    first = min((t for t in ctx.sent if usable(t)), key=lambda t: (t.i < trig.i, abs(t.i - trig.i)), default=None)
+    if first is None:
+        return []
+    return [next(m for m in ctx.actors[first.i].members() if fits(m))]
 
 
 def settle(refs: list[ActorRef], other: list[ActorRef], location: tuple[str, str | None] | None,
@@ -352,6 +485,11 @@ def settle(refs: list[ActorRef], other: list[ActorRef], location: tuple[str, str
                     country = None   # foreign forces: the fighters' country is unknown
             if country is None and etype in UNREST and a.sector in UNREST_SECTORS:
                 country = focus   # protesters and police in an article about one state
+            if country is None and etype in DOMESTIC | {"ASSAULT", "MOBILIZE"} and (
+                    a.sector in STATE_SECTORS or a.sector in UNREST_SECTORS):
+                # "the defence ministry called on residents to stay indoors" in an article
+                # about one state: its ministry, its residents
+                country = focus
             if country is None:
                 continue
             a = Actor(a.name, country, a.sector)
@@ -375,6 +513,8 @@ def event_reference(t: Token, ctx: Ctx, lex: Lexicon, event_type: str) -> Actor 
         return None
     for c in t.children:   # "the Israeli strike", "Russia's attack", "the attack by Hamas"
         by = pobj(c) if c.dep_ == "prep" and c.lower_ == "by" else None
+        if c.dep_ == "acl" and c.tag_ == "VBN":   # "the strikes carried out by Israel"
+            by = prep(c, "by")
         who = by if by is not None else (c if c.dep_ in ("amod", "compound", "poss") else None)
         ref = ctx.actors.get(who.i) if who is not None else None
         if ref is not None and ref.kind not in ("place", "open"):

@@ -7,6 +7,7 @@ X") and nominal events ("Kim's visit to Russia") all come from the lexicon.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from spacy.tokens import Doc, Span, Token
@@ -19,10 +20,16 @@ from .actors import ActorRef
 from .raw import RawEvent
 
 PAIRED = frozenset({"AGREE", "CONSULT", "COOPERATE"})
+DRILL = "152"   # CAMEO: military exercises (MOBILIZE) as a show of force
+NEEDS_TARGET = frozenset({"COOPERATE", "AID", "SANCTION"})   # the codebook's "needs a target"
 AUTHORITY_ACTS = frozenset({"COERCE", "SANCTION", "RETREAT"})
-# the CAMEO "express intent" code for a promised cooperative act
+# the CAMEO "express intent" code for a promised cooperative act, and the "threaten"
+# code for an announced hostile one ("will impose sanctions on", "would boycott")
 INTENT_CAMEO = {"CONSULT": ("AGREE", "036"), "SUPPORT": ("AGREE", "032"), "COOPERATE": ("AGREE", "031"),
-                "AID": ("AGREE", "033"), "RETREAT": ("CONCEDE", "0832")}
+                "AID": ("AGREE", "033"), "RETREAT": ("CONCEDE", "0832"),
+                "SANCTION": ("THREATEN", "131"), "COERCE": ("THREATEN", "137"), "ASSAULT": ("THREATEN", "138"),
+                "PROTEST": ("THREATEN", "133")}
+YIELD_INTENT = {"084": "0353", "086": "0355"}
 SECTOR_WORDS = {"GOV": "government", "MIL": "military", "CVL": "population", "COP": "police",
                 "JUD": "courts"}
 
@@ -44,16 +51,22 @@ class EventCoder:
         out: list[RawEvent] = []
         trace: list[str] = []
         for si, sent in enumerate(doc.sents):
-            ctx = args.Ctx(doc, sent, si, actors, dates, on, out, trace, self.lex.frames)
+            ctx = args.Ctx(doc, sent, si, actors, dates, on, out, trace, self.lex.frames, self.lex.places)
             used_verbs: set[int] = set()
+            roles = []   # "mediator Qatar": after the acts of its sentence, whose sides it takes
             for tok in sent:
                 if tok.pos_ in ("NOUN", "PROPN"):
-                    self._noun(tok, ctx, used_verbs)
+                    if any("role" in r.flags for r in self.lex.nouns.get(tok.lemma_.lower(), ())):
+                        roles.append(tok)
+                    else:
+                        self._noun(tok, ctx, used_verbs)
             for tok in sent:
                 if tok.pos_ in ("VERB", "AUX") and tok.i not in used_verbs:
                     self._verb(tok, ctx)
+            for tok in roles:
+                self._noun(tok, ctx, used_verbs)
             self._fatalities(sent, ctx)
-        doc._.events = clauses.dedupe(out)
+        doc._.events = clauses.dedupe(_drop_guessed(out))
         doc._.trace = trace
         return doc
 
@@ -70,6 +83,8 @@ class EventCoder:
                                     for t in [said] + [c for c in said.children
                                                        if c.dep_ in ("acomp", "attr", "prep", "xcomp", "advmod")]):
             kids.add("<blame>")   # "said Iran was responsible for the attack"
+        if said is not None and _obliged(said):
+            kids.add("<must>")    # "said Sudan must return the helicopter"
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children)
         for rule in rules:
             if any(w not in kids for w in rule.trigger[1:]):
@@ -126,6 +141,8 @@ class EventCoder:
                 # the act is the subject ("the truce between X and Y held"): its own sides
                 assert verb is not None
                 srcs, tgts, arcs = args.nominal_args(n, holder, rule, ctx, self.lex)
+                if "needs_target" in rule.flags and not tgts:
+                    continue
                 used_verbs.add(verb.i)
                 self._emit(rule, n, verb, srcs, tgts, ctx, arcs=arcs)
             elif light:
@@ -139,6 +156,8 @@ class EventCoder:
                 self._emit(rule, n, verb, srcs, tgts, ctx, arcs=sarcs + tarcs)
             else:
                 srcs, tgts, arcs = args.nominal_args(n, holder, rule, ctx, self.lex)
+                if "needs_target" in rule.flags and not tgts:
+                    continue
                 self._emit(rule, n, None, srcs, tgts, ctx, arcs=arcs, nominal=True)
             return
 
@@ -156,6 +175,10 @@ class EventCoder:
         focus = ctx.doc._.focus_country
         src_actors = args.settle(src_refs, tgt_refs, location, rule.type, focus)
         tgt_actors = args.settle(tgt_refs, src_refs, location, rule.type, focus)
+        if rule.cameo == DRILL and not tgt_actors and len({a.country for a in src_actors}) > 1:
+            # "the exercise conducted by the Philippines and the United States": a joint
+            # exercise is military cooperation, each side with the other (codebook)
+            rule = replace(rule, type="COOPERATE", cameo="062", flags=rule.flags | {"mutual"}, mode=None)
         between = any(a.startswith("prep:between") for a in arcs) and (nominal or "mutual" in rule.flags)
         if between and not src_actors and len(tgt_actors) > 1:
             # "talks between Israel and Hamas", "clashes between X and Y"
@@ -217,22 +240,51 @@ class EventCoder:
             ctx.trace.append(f"{why}: no source (arcs: {', '.join(arcs) or 'none'})")
             return
         pairs_only = (between or reciprocal or inherited or group_subject) and src_actors == tgt_actors
-        if not tgt_actors and len(src_actors) > 1 and ("mutual" in rule.flags or rule.type in PAIRED):
+        if (not tgt_actors and len(src_actors) > 1 and rule.mode != "third-party"
+                and ("mutual" in rule.flags or rule.type in PAIRED)):
             # "The Philippines and Japan signed a pact": each side toward the other
             tgt_actors, pairs_only = list(src_actors), True
         if not tgt_actors:
-            if "intransitive" not in rule.flags:
+            told_as_fact = clauses.factuality(verb or trig, trig, self.lex, nominal)[0] == "asserted"
+            if ((rule.type in NEEDS_TARGET or not told_as_fact) and "intransitive" not in rule.flags
+                    or all(s.country is None for s in src_actors)):
                 ctx.trace.append(f"{why}: no target (arcs: {', '.join(arcs) or 'none'})")
                 return
-            tgt_actors = [None]  # type: ignore[list-item]
+            if args.no_one(verb or trig) or args.no_one(trig):
+                ctx.trace.append(f"{why}: aimed at no one")   # "asked forgiveness from nobody"
+                return
+            # the codebook's other types may have no target; one the sentence names is
+            # the likeliest ("Japan condemned the launch by North Korea on Friday")
+            if told_as_fact and nominal and self._governed(trig):
+                if "intransitive" not in rule.flags:
+                    ctx.trace.append(f"{why}: no target (the act is the object of another)")
+                    return
+            elif told_as_fact:
+                tgt_actors = args.sentence_actor(trig, src_actors, sources, ctx, rule.type)
+                arcs = arcs + [f"sentence-actor:{a.name}" for a in tgt_actors]
+            if not tgt_actors:
+                tgt_actors = [None]  # type: ignore[list-item]
         fact, background = clauses.factuality(verb or trig, trig, self.lex, nominal)
         if nominal:   # "the fighting flared again on Friday": the date told by its verb
             when = clauses.date_of(trig, trig.head if trig.dep_ in args.SUBJ else None, ctx)
         else:
             when = clauses.date_of(trig, verb, ctx)
         dated = when is not None
+        teller = verb or (trig.head if trig.dep_ in args.SUBJ else trig)
+        if when is None and clauses.in_vague_past(trig, verb, ctx):
+            background = True   # "have hardened their positions in recent months and joined forces"
+        elif when is None:   # "appointed him on Wednesday after they seized power"
+            when = clauses.after_date(trig, verb, ctx)
+        frame = clauses.context_date(teller, ctx) if when is None else None
+        if frame is not None and (frame[1] == "frame" or not background):
+            # the lead's day for the sentence that goes on telling it; the date that
+            # opens an earlier sentence of the paragraph for a flashback ("On May 14, ...")
+            when, background = frame[0], background or frame[1] == "frame"
         if when is None and not background and ctx.on is not None:
             when = ctx.on.isoformat()
+        # a promise is dated when it is told ("On Tuesday, X pledged to invest ..."), not
+        # when the promised act is to be ("will visit Beijing on Monday")
+        promised_on = clauses.promise_date(teller, when if dated else None, ctx)
         arg_tokens = sources + targets
         if any(a.startswith("inherit:") for a in arcs):
             arg_tokens = []  # the sides were told earlier: the evidence is the act itself
@@ -264,15 +316,25 @@ class EventCoder:
                         sentence_index=ctx.si, start=start, end=end, factuality=fact,
                         background=background, date=when, mode=rule.mode, rule=rule.where,
                         location=location, arcs=arcs, nominal=nominal, dated=dated))
-                    if promise and (a, b) == pairs[0]:
-                        # announcing one's own cooperative act is a promise (AGREE), and
-                        # announcing a withdrawal or easing a concession, both told now
-                        itype, icameo = INTENT_CAMEO[rule.type]
+                    threat = INTENT_CAMEO.get(rule.type, ("",))[0] == "THREATEN"
+                    if promise and (a, b) == pairs[0] and not (threat and (b is None or a.country is None)):
+                        # announcing one's own cooperative act is a promise (AGREE),
+                        # announcing a withdrawal or easing a concession, and announcing
+                        # a hostile act against someone a threat, all told now
+                        itype, icameo = _intent(rule)
                         ctx.out.append(RawEvent(
                             type=itype, cameo=icameo, source=self._state(a), target=b,
                             trigger=trig.i, sentence_index=ctx.si, start=start, end=end,
-                            factuality="asserted", date=ctx.on.isoformat() if ctx.on else None,
+                            factuality="asserted", date=promised_on,
                             rule=f"{rule.where} (intent)", location=location, arcs=arcs, nominal=nominal))
+
+    def _governed(self, n: Token) -> bool:
+        """Whether an act named by a noun is the object of another event word ("blocked
+        Ukraine's accession talks", "opposition to the talks"): the syntax gives its
+        sides or nothing does."""
+        head = n.head.head if n.dep_ == "pobj" else n.head if n.dep_ in ("dobj", "nsubjpass") else None
+        return head is not None and head.i != n.i and (head.lemma_.lower() in self.lex.verbs
+                                                       or head.lemma_.lower() in self.lex.nouns)
 
     def _state(self, a: Actor) -> Actor:
         """A state named bare ("France would withdraw its troops") speaks as its government."""
@@ -304,3 +366,35 @@ class EventCoder:
 # ---------------------------------------------------------------------- context
 
 
+def _obliged(clause: Token) -> bool:
+    """Whether a reported clause says its actor must act: "must", "should", "has to",
+    "needs to", "ought to"."""
+    if any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("must", "should") for c in clause.children):
+        return True
+    return clause.lemma_.lower() in ("have", "need", "ought") and any(
+        c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+        for c in clause.children)
+
+
+def _intent(rule: Rule) -> tuple[str, str]:
+    """The event an announcement of ``rule``'s act is: an announced easing or
+    withdrawal is a CONCEDE (codebook), a promise to release, hand over or let in an
+    AGREE (CAMEO 0353/0355 "express intent to release / allow involvement"), else
+    as INTENT_CAMEO says."""
+    if rule.type == "RETREAT" and rule.cameo[:3] in YIELD_INTENT:
+        return "AGREE", YIELD_INTENT[rule.cameo[:3]]
+    return INTENT_CAMEO[rule.type]
+
+
+def _guessed(e: RawEvent) -> bool:
+    """An event whose target the syntax did not give (none, or the sentence's other actor)."""
+    return e.target is None or any(a.startswith("sentence-actor:") for a in e.arcs)
+
+
+def _drop_guessed(events: list[RawEvent]) -> list[RawEvent]:
+    """Drop an event with a guessed target when the same act of the same source, with
+    a target of its own, is told in its sentence or the one before ("gunmen attacked a
+    police station, killing 12 officers"; "… clashed. The fighting killed twelve")."""
+    told = {(e.sentence_index, e.type, e.source and e.source.country) for e in events if not _guessed(e)}
+    return [e for e in events if not _guessed(e) or not any(
+        (si, e.type, e.source and e.source.country) in told for si in (e.sentence_index - 1, e.sentence_index))]
