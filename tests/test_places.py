@@ -122,7 +122,8 @@ def test_event_places(coder, text, expected):
      [("ASSAULT", ("Iran", "IRN", "country"))]),
     # the sentence before, in the same paragraph, sets the scene
     ("In the capital Kinshasa, protesters attacked several foreign embassies on Tuesday. "
-     "Congolese police fired tear gas to disperse the crowds.", [("ASSAULT", ("Kinshasa", "COD", "city"))]),
+     "Congolese police fired tear gas to disperse the crowds.",
+     [("ASSAULT", ("Kinshasa", "COD", "city")), ("ASSAULT", ("Kinshasa", "COD", "city"))]),
 ])
 def test_event_places_general_rules(coder, text, expected):
     assert event_places(coder, text) == expected

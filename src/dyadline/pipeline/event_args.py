@@ -438,12 +438,14 @@ def sentence_actor(trig: Token, sources: list[Actor], source_tokens: list[Token]
     def usable(t: Token) -> bool:
         ref = ctx.actors.get(t.i)
         return (ref is not None and ref.kind in NAMED and t.i not in own
-                and not (etype == "PROTEST" and _where(t))
+                and not (crowd and _where(t))
                 and any(fits(m) for m in ref.members()))
 
     # the source's own phrase, and any mention of the source's state under it ("the
     # strikes carried out by Israel killed …": Israel is not also the target)
     countries = {s.country for s in sources}
+    # where people protest or crowds and police act, the place is not the target
+    crowd = etype == "PROTEST" or any(s.sector in UNREST_SECTORS for s in sources)
     own = {t.i for s in source_tokens for t in phrase_tokens(s)}
     own |= {t.i for s in source_tokens for t in s.subtree
             if t.i in ctx.actors and ctx.actors[t.i].actor.country in countries}
