@@ -5,7 +5,8 @@ Names (states, capitals, adjectives, organisations, leaders) come from the
 lexicon through a case-sensitive phrase matcher; generic agents ("Russian
 troops") from the agent table by the head's lemmas; leaders and titles ("the
 US president") are resolved by the article's date; later short mentions
-("Kim", "he", "the leader") resolve to an earlier full one.
+("Kim", "he", "the leader", "the network", "they") resolve to an earlier full
+one (pronouns and descriptions: :mod:`.coref`).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from spacy.util import filter_spans
 
 from ..lexicons import Lexicon, NameEntry
 from ..model import Actor
+from . import coref
 
 NP_DEPS = frozenset({"compound", "amod", "nmod", "poss", "det", "case", "nummod",
                      "quantmod", "appos", "flat", "npadvmod"})
@@ -35,6 +37,9 @@ GROUP_NOUNS = frozenset({"country", "nation", "side", "party", "government", "st
                          "neighbor", "leader", "president", "minister", "counterpart", "capital"})
 STATE_NOUNS = frozenset({"country", "nation", "side", "state", "government", "neighbour", "neighbor",
                          "capital"})
+REGION_WORDS = frozenset({"South", "North", "East", "West", "Central", "Latin", "Southeast", "Southern",
+                          "Northern", "Eastern", "Western", "Sub-Saharan"})
+NAME_SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"})
 
 
 @dataclass(frozen=True)
@@ -42,9 +47,10 @@ class ActorRef:
     """A resolved mention: the actor and how it was found.
 
     kind: person, country (a state or capital named alone), org, agent,
-    adjective, coref, place (only a target of violence), open (an agent whose
-    country the event must supply), group ("both countries": ``group`` holds
-    each member).
+    adjective, coref, pronoun ("it", "they" for one earlier actor: never the
+    "other actor" of a sentence), place (only a target of violence), open (an
+    agent whose country the event must supply), group ("both countries",
+    "they": ``group`` holds each member), anon, focus.
     """
 
     actor: Actor
@@ -74,7 +80,9 @@ class ActorResolver:
     # ------------------------------------------------------------------ entry
     def __call__(self, doc: Doc) -> Doc:
         on: date = doc._.article_date or date.today()
-        spans = filter_spans([doc[s:e] for _, s, e in self.matcher(doc)])
+        spans = [sp for sp in filter_spans([doc[s:e] for _, s, e in self.matcher(doc)])
+                 if not (sp.start > 0 and doc[sp.start - 1].text in REGION_WORDS
+                         and self.lex.names[sp.text][0].kind == "adjective")]   # "South American"
         mentions: dict[int, Span] = {}
         for span in spans:
             for tok in span:
@@ -84,6 +92,7 @@ class ActorResolver:
         state.focus = self._focus(spans)
         doc._.focus_country = state.focus
         actors: dict[int, ActorRef] = {}
+        state.actors = actors
         for tok in doc:
             span = mentions.get(tok.i)
             if span is not None:
@@ -100,7 +109,12 @@ class ActorResolver:
                 kind = None
                 if span is not None and ref.kind in ("country", "org"):
                     kind = "country" if ref.kind == "country" else self._entry(span).kind
-                state.seen(ref, kind)
+                elif span is None and tok.ent_type_ == "PERSON" and ref.kind in ("person", "coref"):
+                    for other in coref.entity(tok):   # "al-Sudani": every token of the name
+                        actors.setdefault(other.i, ref)
+                state.seen(ref, kind, tok)
+                coref.remember_head(state.heads, tok, span, ref, _left_run(tok))
+        coref.finish(doc, actors, mentions, ActorRef)   # "We ...," Kishida said
         doc._.actors = actors
         return doc
 
@@ -136,12 +150,9 @@ class ActorResolver:
         return Actor(entry.name, tenure.country, sector)
 
     def _resolve(self, h: Token, mentions: dict[int, Span], st: "_State") -> ActorRef | None:
-        low = h.lower_
         own = mentions.get(h.i)
         if h.pos_ == "PRON" and own is None:   # ("WHO" may be tagged a pronoun: a name first)
-            if low in MALE_FEMALE and st.last_person is not None:
-                return ActorRef(st.last_person, "coref")
-            return None
+            return self._pronoun(h, st)
         np = np_tokens(h)
         # 1. the head is itself a name
         if own is not None:
@@ -163,6 +174,11 @@ class ActorResolver:
             return ActorRef(Actor(entry.name, entry.country, entry.sector), "org")
         if h.pos_ == "ADJ" or (h.pos_ in ("DET", "PRON") and h.lower_ != "both"):
             return None
+        n = coref.counted(h)
+        if n is not None:   # "all three", "the three countries": the last three named together
+            group = coref.coordination(h, n, st.actors)
+            if group:
+                return ActorRef(group[0], "group", tuple(group))
         if h.lemma_.lower() in QUANTITIES or h.pos_ == "NUM":
             # "dozens of protesters", "thousands of people", "some of the hostages"
             of = next((c for c in h.children if c.dep_ == "prep" and c.lower_ == "of"), None)
@@ -174,6 +190,12 @@ class ActorResolver:
         group = self._group(h, st)
         if group is not None:
             return group
+        lemma = h.lemma_.lower()
+        if any(c.lower_ in ("the", "this", "that") for c in h.children if c.dep_ == "det") and not (
+                lemma in STATE_NOUNS or "country" in self.lex.anaphors.get((lemma,), ())):
+            earlier = coref.description(h, st.heads, _left_run(h))   # "the network", "the ministry"
+            if earlier is not None:
+                return ActorRef(earlier, "coref")
         back = self._anaphor(h, st, mentions)
         if back is not None:
             return back
@@ -192,13 +214,17 @@ class ActorResolver:
             hit = self.lex.agent(lemmas + ["of"] + [t.lemma_.lower() for t in _left_run(pobj)])
             if hit is not None and hit[0] < len(_left_run(pobj)) + 2:
                 hit = None
-        hit = hit or self.lex.agent(lemmas)
+        hit = hit or self.lex.agent(lemmas) or self.lex.agent([coref.singular(t) for t in _left_run(h)])
         agent = hit[1] if hit else None
         # 2. a person's name that the lexicon lacks ("Kenyan President William Ruto")
+        key = h.nbor(-1) if h.text in NAME_SUFFIXES and h.i > h.sent.start else h
+        if h.pos_ == "PROPN" and h.dep_ not in ("compound", "amod") and key.text in st.people:
+            return ActorRef(st.people[key.text], "coref")   # "Pena" after "President Santiago Pena"
+        if h.pos_ == "PROPN" and h.ent_type_ not in ("PERSON", "GPE", "NORP", "LOC") and h.text[:1].isupper():
+            described = self._apposed(h, mentions, st)   # "Sweida24, a local news outlet"; a name the
+            if described is not None:                     # tagger did not take for a person's
+                return described
         if h.ent_type_ == "PERSON" and h.pos_ == "PROPN":
-            known = st.people.get(h.text)
-            if known is not None:
-                return ActorRef(known, "coref")
             if person is not None:
                 actor = self._person(person[1], st.on)
                 st.remember(actor, h.doc[h.left_edge.i:h.i + 1])
@@ -218,6 +244,9 @@ class ActorResolver:
                 actor = Actor(name, place.country, sector)
                 st.remember(actor, h.doc[h.i - len(name.split()) + 1:h.i + 1])
                 return ActorRef(actor, "person")
+            described = self._apposed(h, mentions, st, person=key)
+            if described is not None:   # "Mamane Sani Kiaou, the chief of staff of the Nigerien army"
+                return described
             if h.dep_ in ("dobj", "pobj", "nsubjpass", "dative", "conj") and len(h.text) > 2:
                 # a person named with nothing about them ("released Asadollah Asadi"):
                 # only ever a target; the event may tell whose citizen
@@ -237,6 +266,14 @@ class ActorResolver:
         if person is not None:
             actor = self._person(person[1], st.on)
             return ActorRef(actor, "person")
+        if place is None or not agent.role:
+            found = self._owned(h, np, agent, mentions, st, place)
+            if found is not None:
+                return found
+        if place is None:
+            appointer = coref.appointer(h, mentions, self._entry)
+            if appointer is not None:   # "the prime minister appointed by Niger's junta"
+                place = NameEntry("country", appointer, appointer, "GOV")
         places = [e for m, e in mod_entries if e.kind in PLACE_KINDS and e.country]
         coordinated = [m for m, e in mod_entries if e.kind in PLACE_KINDS and m.root.dep_ == "conj"]
         if len({e.country for e in places}) > 1 and coordinated:
@@ -275,8 +312,93 @@ class ActorResolver:
         if "weak" not in agent.flags and not agent.role:
             # "protesters in Tbilisi"; else the country may come from the event
             country = _place_country(h, mentions, self, own_np=False)
+            if country is None and coref.the_capital(h, np):   # "residents of the capital"
+                country = st.focus
             return ActorRef(Actor(_np_name(np, h), country, agent.sector), "agent" if country else "open")
         return None
+
+    def _pronoun(self, h: Token, st: "_State") -> ActorRef | None:
+        """he, she, they, it, both (subjects and owners): see :mod:`.coref`."""
+        low = h.lower_
+        if low == "both" and h.dep_ in coref.SUBJECTS:
+            found = coref.pronoun(h, st.actors, st.person_actors)
+            if found and len(found) > 1:
+                return ActorRef(found[0], "group", tuple(found))
+            return self._group(h, st)
+        pronouns = coref.PLURAL_PRONOUNS | coref.SINGULAR_PRONOUNS | MALE_FEMALE
+        if low in pronouns and (h.dep_ in coref.SUBJECTS or (h.dep_ == "poss" and low == "his")):
+            found = coref.pronoun(h, st.actors, st.person_actors)
+            if found and low in ("it", "they") and coref.climbed_by_events(h, found, st.actors):
+                return None   # "Israel said it had struck": the event stage climbs to "Israel" itself
+            if found:
+                if len(found) > 1:
+                    return ActorRef(found[0], "group", tuple(found))
+                return ActorRef(found[0], "coref" if low in MALE_FEMALE else "pronoun")
+        if low in MALE_FEMALE and st.last_person is not None:
+            return ActorRef(st.last_person, "coref")
+        return None
+
+    def _owned(self, h: Token, np: list[Token], agent, mentions: dict[int, Span],
+               st: "_State", place: NameEntry | None) -> ActorRef | None:
+        """A title or agent owned by an organisation or another agent: "the chief of
+        staff of the Nigerien army" (MIL), "their forces" after "Bosnian Serbs"."""
+        owner = self._owner(h, mentions, st)
+        if owner is not None and (place is None or owner.country == place.country):
+            # a title or a generic noun takes the owner's sector; "workers of a firm" stay LAB
+            generic = agent.sector == "UNK" or (agent.sector == "GOV" and owner.sector != "GOV")
+            sector = owner.sector if generic else agent.sector
+            sector = "GOV" if sector == "IGO" and owner.country not in coref.NON_STATE else sector
+            return ActorRef(Actor(_np_name(np, h), owner.country, sector), "agent")
+        poss = next((c for c in h.children if c.dep_ == "poss" and c.lower_ in ("its", "their")), None)
+        if place is not None or poss is None or h.lemma_.lower() in coref.RELATIONAL or \
+                h.dep_ not in coref.SUBJECTS:   # ("Iran mobilised its forces": no target of its own)
+            return None
+        found = coref.pronoun(poss, st.actors, st.person_actors) or []
+        group = tuple(Actor(_np_name(np, h), a.country, agent.sector) for a in found
+                      if a.country and a.country not in coref.NON_STATE)
+        if not group:
+            return None
+        return ActorRef(group[0], "group" if len(group) > 1 else "agent", group if len(group) > 1 else ())
+
+    def _apposed(self, h: Token, mentions: dict[int, Span], st: "_State",
+                 person: Token | None = None) -> ActorRef | None:
+        """A name the lexicon lacks, told by its apposition: the role's country and sector."""
+        appos = next((c for c in h.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None)
+        inner = self._resolve(appos, mentions, st) if appos is not None else None
+        if inner is None or not inner.actor.country or inner.kind not in ("agent", "org", "person"):
+            return None
+        if inner.kind == "person":
+            return inner
+        if person is None:
+            first = h.i
+            while first > h.sent.start and h.doc[first - 1].dep_ == "compound" and \
+                    h.doc[first - 1].pos_ == "PROPN":
+                first -= 1
+            a = inner.actor
+            return ActorRef(Actor(h.doc[first:h.i + 1].text, a.country, a.sector), "agent")
+        name = _person_name(person)
+        actor = Actor(name, inner.actor.country, inner.actor.sector)
+        st.remember(actor, h.doc[person.i - len(name.split()) + 1:person.i + 1])
+        return ActorRef(actor, "person")
+
+    def _owner(self, h: Token, mentions: dict[int, Span], st: "_State", depth: int = 0) -> Actor | None:
+        """The organisation or agent at the end of a chain of "of" phrases (the
+        deepest one: "the chief of staff of the army" belongs to the army)."""
+        of = next((c for c in h.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if pobj is None or depth > 2:
+            return None
+        if pobj.i in mentions:
+            e = self._entry(mentions[pobj.i])
+            if e.kind in PLACE_KINDS or e.kind == "person":
+                return None
+            return Actor(e.name, e.country, e.sector)
+        deeper = self._owner(pobj, mentions, st, depth + 1)
+        if deeper is None and (pobj.pos_ == "NOUN" or (pobj.pos_ == "PROPN" and pobj.ent_type_ != "PERSON")):
+            ref = self._resolve(pobj, mentions, st)
+            if ref is not None and ref.kind in ("agent", "org") and ref.actor.country:
+                return ref.actor
+        return deeper
 
     def _anaphor(self, h: Token, st: "_State", mentions: dict[int, Span]) -> ActorRef | None:
         """ "the group" after "Hamas", "the bloc" after "ECOWAS"."""
@@ -292,10 +414,18 @@ class ActorResolver:
         mods = [c for c in h.children if c.dep_ in ("amod", "compound", "poss") and c.i in mentions]
         if not dets & {"the", "this", "that", "these", "those"} or mods:
             return None
-        for kind, actor in reversed(st.named):
-            if kind in kinds:
-                return ActorRef(actor, "coref")
-        return None
+        if not h.text[:1].islower():   # "the Atomic Energy Organization": a name, not "the organisation"
+            return None
+        cands = [(actor, subject, sent) for kind, actor, subject, sent in reversed(st.named) if kind in kinds]
+        if not cands:
+            return None
+        # the latest one; but the previous sentence's subject before a state it named in
+        # passing: "Morocco rejected aid from France. The kingdom ..." is Morocco
+        prev = coref.previous_sentence(h)
+        if cands[0][2] == h.sent.start or prev is None:
+            return ActorRef(cands[0][0], "coref")
+        subject = next((a for a, subject, sent in cands if subject and sent >= prev.start), None)
+        return ActorRef(subject or cands[0][0], "coref")
 
     def _group(self, h: Token, st: "_State") -> ActorRef | None:
         """ "both countries", "the two sides", "both leaders", "both": the last two named."""
@@ -303,6 +433,13 @@ class ActorResolver:
         alone = h.lower_ == "both" and h.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")
         if not alone and (not words & {"both", "two"} or h.lemma_.lower() not in GROUP_NOUNS):
             return None
+        if h.lemma_.lower() in ("side", "party"):
+            # "fighting between the army and the RSF ... the two sides": the last pair named together
+            pair = coref.coordination(h, 2, st.actors, same_country=True)
+            if pair and pair[0].country != pair[1].country:   # two states: "both sides blamed each other"
+                pair = [self._state(a) for a in pair]
+            if pair:
+                return ActorRef(pair[0], "group", tuple(pair))
         wanted = "person" if h.lemma_.lower() in ("leader", "president", "minister", "counterpart") else None
         if alone and st.recent_people and st.recent and st.recent_people[-1] == st.recent[-1]:
             wanted = "person"
@@ -381,25 +518,33 @@ class _State:
         self.focus: str | None = None
         self.people: dict[str, Actor] = {}
         self.recent: list[Actor] = []
-        self.named: list[tuple[str, Actor]] = []
+        self.named: list[tuple[str, Actor, bool, int]] = []   # kind, actor, a subject?, sentence
         self.recent_people: list[Actor] = []
+        self.person_actors: set[Actor] = set()
+        self.actors: dict[int, ActorRef] = {}
+        # head noun, words, actor, named: "network" → the Sudanese Doctors Network
+        self.heads: coref.Heads = []
 
-    def seen(self, ref: ActorRef, kind: str | None = None) -> None:
+    def seen(self, ref: ActorRef, kind: str | None, tok: Token) -> None:
         """Every resolved mention, in order, for "both countries" and "the group"."""
         a = ref.actor
         if kind is not None:
-            self.named.append((kind, a))
+            self.named.append((kind, a, tok.dep_ in coref.SUBJECTS, tok.sent.start))
         if a.country and a.country not in ("IGO", "NGO", "IMG", "MNC") and ref.kind != "group":
             self.recent.append(a)
 
     def remember(self, actor: Actor, span: Span | None) -> None:
         self.last_person = actor
         self.recent_people.append(actor)
+        self.person_actors.add(actor)
         for word in actor.name.split():
             if word[:1].isupper() and len(word) > 2:
                 self.people.setdefault(word, actor)
         if span is not None:
             self.people.setdefault(span.text, actor)
+            for t in span:   # "Peña" after "Santiago Peña" (listed as "Santiago Pena")
+                if t.ent_type_ == "PERSON" and t.text[:1].isupper() and len(t.text) > 2:
+                    self.people.setdefault(t.text, actor)
 
 
 def np_tokens(h: Token) -> list[Token]:
