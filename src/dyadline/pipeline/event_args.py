@@ -245,7 +245,7 @@ def subject(v: Token, passive: bool, ctx: Ctx) -> tuple[list[Token], list[str]]:
                 return conj(obj), [f"xcomp-obj:{obj.text}"]
         if v.dep_ in ("xcomp", "conj", "advcl", "ccomp") and v.head.pos_ in ("VERB", "AUX"):
             v = v.head
-            passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children) and False
+            passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children)
             continue
         return [], []
     return [], []
