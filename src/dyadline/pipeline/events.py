@@ -30,6 +30,10 @@ INTENT_CAMEO = {"CONSULT": ("AGREE", "036"), "SUPPORT": ("AGREE", "032"), "COOPE
                 "SANCTION": ("THREATEN", "131"), "COERCE": ("THREATEN", "137"), "ASSAULT": ("THREATEN", "138"),
                 "PROTEST": ("THREATEN", "133")}
 YIELD_INTENT = {"084": "0353", "086": "0355"}
+# undescribed people who are detained or held ("two people were detained")
+PEOPLE = frozenset({"people", "person", "man", "woman", "men", "women", "child", "children", "son", "daughter",
+                    "individual", "suspect", "civilian", "resident", "citizen", "girl", "boy", "teenager",
+                    "youth", "relative", "family", "brother", "sister", "wife", "husband"})
 SECTOR_WORDS = {"GOV": "government", "MIL": "military", "CVL": "population", "COP": "police",
                 "JUD": "courts"}
 
@@ -191,6 +195,12 @@ class EventCoder:
             ref = ctx.actors.get(body.i) if body is not None else None
             if ref is not None and ref.kind == "org" and ref.actor.sector == "IGO":
                 src_actors = [ref.actor]
+        people = [] if tgt_actors else [t for t in (args.counted(c) for c in trig.children if c.dep_ == "nsubjpass")
+                                        if t.lemma_.lower() in PEOPLE or t.lower_ in PEOPLE]
+        if (not src_actors and not sources and rule.type == "COERCE" and people and verb is trig
+                and trig.tag_ == "VBN" and (home or focus)):
+            # "two people were detained", "his sons were arrested": the state's own people
+            tgt_actors = [Actor(args.phrase(people[0]), home or focus, "CVL")]
         if not src_actors and not sources and rule.type in AUTHORITY_ACTS and tgt_actors and (
                 home or (verb is trig and trig.tag_ == "VBN")):
             # "Whelan was arrested in Russia": that state's authorities (courts for sentences);
