@@ -389,6 +389,8 @@ def actors(tokens: list[Token], ctx: Ctx, *, military: bool, event_type: str = "
                         ref = ActorRef(_as_state(ref.actor, lex), "event")
         elif ref is None:
             ref = ref_of(t, ctx)
+        if ref is not None and ref.kind == "open":
+            ref = _belonging(t, ref, ctx)
         if ref is None or (source and ref.kind in ("place", "anon")):
             continue
         if ref.kind == "place" and event_type not in ("ASSAULT", "COERCE"):
@@ -453,6 +455,21 @@ def sentence_actor(trig: Token, sources: list[Actor], source_tokens: list[Token]
     if first is None:
         return []
     return [next(m for m in ctx.actors[first.i].members() if fits(m))]
+
+
+def _belonging(t: Token, ref: ActorRef, ctx: Ctx) -> ActorRef:
+    """An open agent of a named side or place takes its country: "activists from the
+    Fatah party", "supporters of Ben Bella", "students throughout Indonesia"."""
+    for word in ("of", "from", "throughout", "across", "in"):
+        owner = prep(t, word)
+        oref = ctx.actors.get(owner.i) if owner is not None else None
+        if (oref is not None and oref.kind in ("country", "org", "person", "adjective", "coref")
+                and oref.actor.country and oref.actor.country not in ("IGO", "NGO", "IMG", "MNC")):
+            sector = ref.actor.sector
+            if word in ("of", "from") and oref.kind in ("org", "person") and oref.actor.sector in ("PTY", "OPP", "REB"):
+                sector = oref.actor.sector if oref.actor.sector != "PTY" else "OPP"
+            return ActorRef(Actor(ref.actor.name, oref.actor.country, sector), "agent")
+    return ref
 
 
 def settle(refs: list[ActorRef], other: list[ActorRef], location: tuple[str, str | None] | None,
