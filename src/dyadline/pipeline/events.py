@@ -250,10 +250,14 @@ class EventCoder:
             ctx.trace.append(f"{why}: no source (arcs: {', '.join(arcs) or 'none'})")
             return
         pairs_only = (between or reciprocal or inherited or group_subject) and src_actors == tgt_actors
+        focal: set[str | None] = set()
         if (not tgt_actors and len(src_actors) > 1 and rule.mode != "third-party"
                 and ("mutual" in rule.flags or rule.type in PAIRED)):
-            # "The Philippines and Japan signed a pact": each side toward the other
+            # "The Philippines and Japan signed a pact": each side toward the other; among
+            # three or more, the state the article is about is the focal party (codebook)
             tgt_actors, pairs_only = list(src_actors), True
+            if len(src_actors) > 2 and any(a.country == focus for a in src_actors):
+                focal = {a.country for a in src_actors if a.country == focus}
         if not tgt_actors:
             told_as_fact = clauses.factuality(verb or trig, trig, self.lex, nominal)[0] == "asserted"
             if ((rule.type in NEEDS_TARGET or not told_as_fact) and "intransitive" not in rule.flags
@@ -312,6 +316,8 @@ class EventCoder:
                    and not (head.dep_ == "xcomp" and head.head.lemma_.lower() in args.OBJECT_CONTROL))
         for s in src_actors:
             for t in tgt_actors:
+                if focal and t is not None and s.country not in focal and t.country not in focal:
+                    continue
                 if t is not None and (args.same(s, t) or (s.country == t.country and s.sector == t.sector
                                                        and args.bare_country(s, t, src_refs, tgt_refs))):
                     continue
