@@ -187,8 +187,11 @@ class EventCoder:
         if between and not src_actors and len(tgt_actors) > 1:
             # "talks between Israel and Hamas", "clashes between X and Y"
             src_actors = list(tgt_actors)
-        if not src_actors and not sources and rule.type == "ASSAULT" and tgt_actors:
-            src_actors = [args.UNKNOWN_ATTACKERS]   # "was attacked", "an attack on X": perpetrator unknown
+        if not src_actors and rule.type == "ASSAULT" and tgt_actors and all(
+                any(r.type == "ASSAULT" for r in self.lex.nouns.get(t.lemma_.lower(), ()))
+                or self.lex.frames.get(t.lemma_.lower()) == "anaphor" for t in sources):
+            # "was attacked", "an attack on X", "a roadside bombing killed …": perpetrator unknown
+            src_actors = [args.UNKNOWN_ATTACKERS]
         home = location[1] if location else None
         if not src_actors and not sources and rule.type in AUTHORITY_ACTS and tgt_actors and verb is trig:
             body = args.prep(trig, "from")   # "were suspended from ECOWAS": the organisation acts
