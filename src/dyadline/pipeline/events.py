@@ -70,7 +70,7 @@ class EventCoder:
             for tok in roles:
                 self._noun(tok, ctx, used_verbs)
             self._fatalities(sent, ctx)
-        doc._.events = clauses.dedupe(_drop_guessed(out))
+        doc._.events = clauses.dedupe(_drop_guessed(_answered(out)))
         doc._.trace = trace
         return doc
 
@@ -403,6 +403,33 @@ def _intent(rule: Rule) -> tuple[str, str]:
     if rule.type == "RETREAT" and rule.cameo[:3] in YIELD_INTENT:
         return "AGREE", YIELD_INTENT[rule.cameo[:3]]
     return INTENT_CAMEO[rule.type]
+
+
+REPLIES = frozenset({"ACCUSE", "REJECT"})
+
+
+def _answered(events: list[RawEvent]) -> list[RawEvent]:
+    """A show of force told with no target whose author others condemn or reject in the
+    next two sentences ("North Korea fired a missile. Japan and South Korea condemned
+    the launch") was aimed at them: one event toward each state that answers."""
+    out: list[RawEvent] = []
+    for e in events:
+        if (e.type != "MOBILIZE" or e.target is not None or e.source is None or not e.source.country
+                or e.factuality != "asserted"):
+            out.append(e)
+            continue
+        answers = []
+        for r in events:
+            if (r.type in REPLIES and r.factuality == "asserted" and e.sentence_index < r.sentence_index
+                    <= e.sentence_index + 2 and r.target is not None and r.target.country == e.source.country
+                    and r.source is not None and r.source.country and r.source.country != e.source.country
+                    and all(a.country != r.source.country for a in answers)):
+                answers.append(r.source)
+        if not answers:
+            out.append(e)
+        for a in answers:
+            out.append(replace(e, target=a, arcs=e.arcs + [f"answered-by:{a.name}"]))
+    return out
 
 
 def _guessed(e: RawEvent) -> bool:
