@@ -488,8 +488,12 @@ def settle(refs: list[ActorRef], other: list[ActorRef], location: tuple[str, str
     for r in refs:
         a = r.actor
         if r.kind == "anon":
-            # a person known only by name: in a domestic act, the acting state's citizen
+            # a person known only by name: in a domestic act, the acting state's citizen;
+            # met in a foreign capital ("met Manalo in Manila"), the host's official
             country = state_side(STATE_SECTORS) if etype in DOMESTIC | {"ASSAULT"} else None
+            if country is None and etype in PAIRED_TYPES and home and home != partner:
+                out.append(Actor(a.name, home, "GOV"))
+                continue
             out.append(Actor(a.name, country, a.sector))
             continue
         if r.kind == "open":

@@ -306,8 +306,11 @@ def promise_date(head: Token, own: str | None, ctx: Ctx) -> str | None:
 
 
 def location(trig: Token, verb: Token | None, ctx: Ctx) -> tuple[str, str | None] | None:
-    """A place named by an "in"/"at" phrase of the event (a first, simple pass)."""
-    for root in [trig] + ([verb] if verb is not None else []):
+    """A place named by an "in"/"at" phrase of the event (a first, simple pass), also
+    when the parser hangs it on the object ("met Manalo in Manila")."""
+    roots = [trig] + ([verb] if verb is not None else [])
+    roots += [c for r in roots for c in r.children if c.dep_ == "dobj"]
+    for root in roots:
         for c in root.children:
             if c.dep_ == "prep" and c.lower_ in ("in", "at", "near", "outside"):
                 for x in c.subtree:
