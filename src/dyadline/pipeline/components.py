@@ -15,6 +15,10 @@ from .events import EventCoder
 
 
 DASHES = frozenset({"-", "--", "\u2013", "\u2014"})
+OPENING = frozenset({"(", "["})
+CLOSING = frozenset({")", "]"})
+#: what ends a sentence before a bracket that opens the next ("... on July 6. (Image: ...)")
+ENDS = frozenset({".", "!", "?", "...", "\u2026", '"', "'", "\u201d", "\u2019", ")", "]"})
 
 
 @Language.component("dyadline_paragraphs")
@@ -31,7 +35,26 @@ def paragraphs(doc: Doc) -> Doc:
                 tok.is_sent_start = True
             _split_dateline(doc, tok.i)
         after_break = "\n" in tok.whitespace_
+    _brackets(doc)
     return doc
+
+
+def _brackets(doc: Doc) -> None:
+    """No sentence starts inside brackets: not at the word after "(" or "[",
+    not at ")" or "]", not at a bracket opened in mid-sentence ("the Rapid
+    Support Forces [RSF] in El Fasher", "how evil [Russian President ...] is").
+    The statistical sentence splitter would otherwise split there sometimes."""
+    marks = OPENING | CLOSING
+    texts = [t.text for t in doc] if any(ch in doc.text for ch in "([") else []
+    for i in range(1, len(texts)):
+        if texts[i] not in marks and texts[i - 1] not in OPENING:
+            continue
+        tok, before = doc[i], doc[i - 1]
+        if tok.is_sent_start or tok.is_space:
+            continue
+        if before.text in OPENING or tok.text in CLOSING or (
+                tok.text in OPENING and not before.is_space and before.text not in ENDS):
+            tok.is_sent_start = False
 
 
 def _split_dateline(doc: Doc, start: int) -> None:
