@@ -569,7 +569,7 @@ def _left_run(h: Token) -> list[Token]:
     """The head with the compound/adjective tokens directly before it."""
     run = [h]
     i = h.i - 1
-    while i >= h.sent.start:
+    while i >= 0 and not h.doc[i + 1].is_sent_start:   # not past the sentence's start
         t = h.doc[i]
         if t.dep_ in ("compound", "amod") and t.head.i <= h.i and t.head.i >= i:
             run.insert(0, t)
@@ -592,7 +592,7 @@ def _np_name(np: list[Token], h: Token) -> str:
 def _person_name(h: Token) -> str:
     """The PERSON entity that ends at ``h``."""
     i = h.i
-    while i > h.sent.start and h.doc[i - 1].ent_type_ == "PERSON" and h.doc[i - 1].ent_iob_ != "O":
+    while i > 0 and not h.doc[i].is_sent_start and h.doc[i - 1].ent_type_ == "PERSON" and h.doc[i - 1].ent_iob_ != "O":
         if h.doc[i].ent_iob_ == "B":
             break
         i -= 1

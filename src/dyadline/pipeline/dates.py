@@ -218,9 +218,10 @@ def date_context(doc: Doc, found: dict[int, str], on: date) -> dict[int, tuple[s
     if not doc.has_annotation("SENT_START"):
         return {}
     sents = list(doc.sents)
+    text = doc.text   # built afresh on every access: once
     para, p = [], 0
     for k, s in enumerate(sents):
-        if k and "\n" in doc.text[sents[k - 1].start_char:s.start_char]:
+        if k and "\n" in text[sents[k - 1].start_char:s.start_char]:
             p += 1
         para.append(p)
     own = [[found[i] for i in range(s.start, s.end) if i in found] for s in sents]
