@@ -174,6 +174,17 @@ def test_the_articles_main_place_for_events_that_name_none(coder):
     assert places == {("Manila", "PHL", "city")}
 
 
+def test_a_border_or_sea_the_article_is_about_gives_way_to_a_states_place_near_it(coder):
+    text = ("India and China agreed on Friday to end the standoff along the Line of Actual Control.\n\n"
+            "Indian soldiers pulled back from posts facing Chinese troops on Saturday, officials said. "
+            "Patrols will resume in Demchok next week.")
+    places = event_places(coder, text)
+    assert ("AGREE", ("Line of Actual Control", None, "region")) in places     # its own place
+    assert ("RETREAT", ("Demchok", "IND", "region")) in places                 # none of its own
+    far = text.replace("Demchok", "Oslo")     # a place far from the border is not the border's state
+    assert ("RETREAT", ("Line of Actual Control", None, "region")) in event_places(coder, far)
+
+
 # ------------------------------------------------------------------ places.tsv
 def test_places_table_is_loaded():
     lex = default_lexicon()

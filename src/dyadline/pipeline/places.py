@@ -34,6 +34,7 @@ lies inside it, unless the act is spread across it ("sites across Iran").
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -54,6 +55,7 @@ LOC_PREPS = frozenset({"in", "at", "near", "outside", "inside", "around", "throu
 TARGET_PREPS = frozenset({"on", "into", "against", "to", "toward", "towards"})
 PLACE_OBJECT_TYPES = frozenset({"CONSULT", "ASSAULT", "COERCE", "MOBILIZE", "PROTEST"})
 TARGET_PREP_TYPES = frozenset({"ASSAULT", "MOBILIZE", "COERCE", "PROTEST"})
+NEAR_AREA_KM = 500.0   # a border or sea the article is about and a place of a state this close to it
 REGION_WORDS = frozenset({"region", "oblast", "province", "state", "governorate", "prefecture",
                           "district", "county"})
 #: nouns naming a settlement: "the city of Sweida", "the capital Tbilisi", "the town of X"
@@ -421,6 +423,10 @@ class PlaceResolver:
         if not score:
             return None
         top = max(score, key=lambda loc: (score[loc], -first[loc]))
+        if top.country is None:   # a border or sea ("the Line of Actual Control"): a state's place close to it
+            near = [loc for loc in score if loc.country and _km(loc, top) <= NEAR_AREA_KM]
+            if near:
+                return max(near, key=lambda loc: (score[loc], -first[loc]))
         if _coarse(top):   # "strikes in Mali's north ... at Tinzaouatene", "eastern Congo ... Goma"
             inside = [loc for loc in score if loc.country == top.country and not _coarse(loc)]
             if inside:
@@ -434,6 +440,16 @@ class PlaceResolver:
             return None
         best = max(cities, key=lambda c: c.population)
         return self._city_location(name, best)
+
+
+def _km(a: Location, b: Location) -> float:
+    """Great-circle distance in km (infinite where either has no coordinates)."""
+    if None in (a.lat, a.lon, b.lat, b.lon):
+        return math.inf
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)  # type: ignore[arg-type]
+    dl = math.radians(b.lon - a.lon)  # type: ignore[operator]
+    c = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)
+    return 6371.0 * math.acos(max(-1.0, min(1.0, c)))
 
 
 def _coarse(loc: Location) -> bool:
