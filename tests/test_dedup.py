@@ -19,12 +19,12 @@ import duckdb
 
 from dyadline.cli import main
 from dyadline.dedup import (EventCluster, NearDuplicates, choose_links, cluster_events, deduplicated,
-                            find_near_duplicates, jaccard, places_agree, same_act, shingles, similarity,
-                            sketch)
+                            find_near_duplicates, jaccard, places_agree, refresh_clusters, same_act, shingles,
+                            similarity, sketch)
 from dyadline.model import Actor, Article, Event, Location
 from dyadline.pipeline import read_inputs
 from dyadline.runner import run_code
-from dyadline.storage import EventQuery, Store
+from dyadline.storage import EventQuery, Store, row_event
 
 CORPUS = Path(__file__).parent / "dedup_corpus"
 ACTS = {("ASSAULT", "RUS", "UKR"), ("ACCUSE", "JPN", "PRK"), ("SANCTION", "IGO", "IRN"),
@@ -266,6 +266,39 @@ def ev(article: str, day: str = "2024-05-13", loc: Location | None = KHARKIV, ca
 ])
 def test_same_act(other, same):
     assert same_act(ev("a"), other) is same
+
+
+def test_a_cluster_is_measured_from_its_canonical_report_not_its_latest():
+    chain = [("a#0", ev("a", "2024-05-13")), ("b#0", ev("b", "2024-05-15")), ("c#0", ev("c", "2024-05-17"))]
+    assert [[i for i, _ in c.members] for c in cluster_events(chain)] == [["a#0", "b#0"], ["c#0"]]
+
+
+def test_the_streamed_refresh_equals_clustering_in_memory(tmp_path):
+    """refresh_clusters reads the store in date order and forgets closed clusters;
+    on 600 events over 40 days (places, directions, types, undated ones mixed)
+    it gives every event the cluster that cluster_events gives it."""
+    rnd = random.Random(5)
+    places = [KHARKIV, ODESA, None, Location("Ukraine", "UKR", precision="country")]
+    kinds = [("ASSAULT", "190"), ("ASSAULT", "195"), ("COERCE", "173"), ("CONSULT", "040")]
+    batch = []
+    for n in range(120):
+        events = []
+        for _ in range(5):
+            etype, cameo = rnd.choice(kinds)
+            day = None if rnd.random() < 0.05 else f"2024-05-{rnd.randint(1, 28):02d}"
+            src, tgt = (A, B) if rnd.random() < 0.7 else (B, A)
+            events.append(Event(etype, cameo, src, tgt, day, location=rnd.choice(places), article_id=f"art{n:03d}"))
+        batch.append((Article(f"art{n:03d}", "2024-05-28", "text"), events))
+    with Store(tmp_path / "r.duckdb") as s:
+        s.write_batch(batch, pipeline_version="t")
+        n_clusters = refresh_clusters(s)
+        rows = s.event_rows(EventQuery())
+        in_runs_of_days = [r[0] for r in s.cluster_rows(chunk=37)]
+    assert in_runs_of_days == [r["event_id"] for r in rows]      # date, article, number; undated last
+    clusters = cluster_events([(r["event_id"], row_event(r)) for r in rows])
+    assert n_clusters == len(clusters) and 100 < n_clusters < 600
+    want = {i: c.id for c in clusters for i, _ in c.members}
+    assert {r["event_id"]: r["cluster_id"] for r in rows} == want
 
 
 def test_places_agree_by_region():

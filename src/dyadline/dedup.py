@@ -29,10 +29,13 @@ import json
 import re
 import uuid
 import zlib
+from collections import deque
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence, TextIO
+from typing import Any, Iterable, Iterator, NamedTuple, Sequence, TextIO
+
+import pyarrow as pa
 
 from .errors import UsageError
 from .model import Article, Event, Location
@@ -318,19 +321,38 @@ def places_agree(a: Location | None, b: Location | None) -> bool:
     return a.admin1 is None or b.admin1 is None or a.admin1 == b.admin1
 
 
-def same_act(a: Event, b: Event, window_days: int = 2) -> bool:
+class Act(NamedTuple):
+    """What clustering reads of an event (a stored row needs only these columns)."""
+
+    article_id: str
+    factuality: str
+    source: str | None           # country codes
+    target: str | None
+    type: str
+    root: str                    # CAMEO root
+    day: int | None              # ordinal of the first day of its date
+    location: Location | None
+
+
+def act_of(e: Event) -> Act:
+    return Act(e.article_id, e.factuality, e.source and e.source.country, e.target and e.target.country,
+               e.type, _root(e.cameo), _days(e), e.location)
+
+
+def _agree(a: Act, b: Act, window_days: int) -> bool:
     if a.article_id == b.article_id or a.factuality != b.factuality:
         return False
-    if (a.source and a.source.country) != (b.source and b.source.country):
+    if a.source != b.source or a.target != b.target:
         return False
-    if (a.target and a.target.country) != (b.target and b.target.country):
+    if a.type != b.type and a.root != b.root:
         return False
-    if a.type != b.type and _root(a.cameo) != _root(b.cameo):
-        return False
-    da, db = _days(a), _days(b)
-    if da is None or db is None or abs(da - db) > window_days:
+    if a.day is None or b.day is None or abs(a.day - b.day) > window_days:
         return False
     return places_agree(a.location, b.location)
+
+
+def same_act(a: Event, b: Event, window_days: int = 2) -> bool:
+    return _agree(act_of(a), act_of(b), window_days)
 
 
 def _event_order(item: tuple[str, Event]) -> tuple[int, str, int, str]:
@@ -339,31 +361,61 @@ def _event_order(item: tuple[str, Event]) -> tuple[int, str, int, str]:
     return (_days(e) or date.max.toordinal(), e.article_id, int(seq) if seq.isdigit() else 0, event_id)
 
 
+class _Open:
+    """A cluster that later events may still join."""
+
+    __slots__ = ("id", "act", "articles")
+
+    def __init__(self, event_id: str, act: Act) -> None:
+        self.id, self.act, self.articles = event_id, act, {act.article_id}
+
+
+def assign_clusters(acts: Iterable[tuple[str, Act]], window_days: int = 2) -> Iterator[tuple[str, str]]:
+    """(event_id, act) pairs, earliest first (date, article, number; undated last),
+    → (event_id, cluster_id) for each, in the same order.
+
+    Each event joins the first cluster whose canonical report it agrees with and
+    that holds no event of its article, else starts one (its id is the cluster's).
+    A cluster whose canonical date lies more than ``window_days`` before the
+    current event's can take no more events and is forgotten, so memory holds
+    only the last few days' clusters however large the store."""
+    blocks: dict[tuple, deque[_Open]] = {}
+    live: deque[tuple[tuple, _Open]] = deque()     # in the order they were started (= canonical date)
+    for event_id, a in acts:
+        if a.day is not None:
+            while live and live[0][1].act.day < a.day - window_days:  # type: ignore[operator]
+                key, gone = live.popleft()
+                block = blocks[key]
+                block.popleft()          # started first in its block too
+                if not block:
+                    del blocks[key]
+        key = (a.factuality, a.source, a.target)
+        for c in blocks.get(key, ()):
+            if a.article_id not in c.articles and _agree(c.act, a, window_days):
+                c.articles.add(a.article_id)
+                yield event_id, c.id
+                break
+        else:
+            if a.day is not None:     # an undated event agrees with none: a cluster of one
+                c = _Open(event_id, a)
+                blocks.setdefault(key, deque()).append(c)
+                live.append((key, c))
+            yield event_id, event_id
+
+
 def cluster_events(events: Iterable[tuple[str, Event]], window_days: int = 2,
                    links: dict[str, tuple[str, float]] | None = None) -> list[EventCluster]:
-    """Group (event_id, event) pairs into clusters of one act each, deterministically.
-
-    Events are taken earliest first (date, article, number); each joins the first
-    cluster whose canonical report it agrees with (:func:`same_act`) and that holds
-    no event of its article, else starts one."""
+    """Group (event_id, event) pairs into clusters of one act each, deterministically
+    (:func:`assign_clusters` on the events sorted earliest first)."""
     copies_of: dict[str, list[str]] = {}
     for copy, (original, _) in (links or {}).items():
         copies_of.setdefault(original, []).append(copy)
-    blocks: dict[tuple, list[list[tuple[str, Event]]]] = {}
-    order: list[list[tuple[str, Event]]] = []
-    for item in sorted(events, key=_event_order):
-        e = item[1]
-        key = (e.factuality, e.source and e.source.country, e.target and e.target.country)
-        for cluster in blocks.setdefault(key, []):
-            if same_act(cluster[0][1], e, window_days) and all(m.article_id != e.article_id for _, m in cluster):
-                cluster.append(item)
-                break
-        else:
-            cluster = [item]
-            blocks[key].append(cluster)
-            order.append(cluster)
+    items = sorted(events, key=_event_order)
+    groups: dict[str, list[tuple[str, Event]]] = {}
+    for item, (_, cluster_id) in zip(items, assign_clusters(((i, act_of(e)) for i, e in items), window_days)):
+        groups.setdefault(cluster_id, []).append(item)
     out = []
-    for cluster in order:
+    for cluster in groups.values():
         arts = {e.article_id for _, e in cluster}
         copies = tuple(sorted(c for a in arts for c in copies_of.get(a, ())))
         out.append(EventCluster(cluster[0][0], cluster[0][1], tuple(cluster), copies))
@@ -378,11 +430,40 @@ def store_clusters(store: Store, window_days: int = 2) -> list[EventCluster]:
                           store.article_links())
 
 
+def _row_act(row: tuple) -> Act:
+    (article_id, factuality, source, target, etype, cameo, day,
+     loc_name, loc_country, admin1, geonames_id, precision) = row
+    loc = Location(loc_name, loc_country, admin1=admin1, precision=precision,
+                   geonames_id=int(geonames_id) if geonames_id is not None else None) if loc_name else None
+    return Act(article_id, factuality, source, target, etype, _root(cameo or ""),
+               day.toordinal() if day is not None else None, loc)
+
+
 def refresh_clusters(store: Store, window_days: int = 2) -> int:
-    """Recompute the clusters and record each event's ``cluster_id``; returns their number."""
-    clusters = store_clusters(store, window_days)
-    store.set_clusters({event_id: c.id for c in clusters for event_id, _ in c.members})
-    return len(clusters)
+    """Recompute the clusters and record each event's ``cluster_id``; returns their
+    number. The events are streamed from the store earliest first, and only the
+    open clusters and the (event, cluster) id pairs are held, not the events."""
+    batches: list[pa.RecordBatch] = []
+    ids: list[str] = []
+    heads: list[str] = []
+    n = 0
+
+    def flush() -> None:
+        batches.append(pa.record_batch([pa.array(ids, pa.string()), pa.array(heads, pa.string())],
+                                       names=["event_id", "cluster_id"]))
+        ids.clear()
+        heads.clear()
+
+    acts = ((row[0], _row_act(row[1:])) for row in store.cluster_rows())
+    for event_id, cluster_id in assign_clusters(acts, window_days):
+        ids.append(event_id)
+        heads.append(cluster_id)
+        n += event_id == cluster_id
+        if len(ids) >= 50000:
+            flush()
+    flush()
+    store.set_clusters(pa.Table.from_batches(batches))
+    return n
 
 
 def refresh_if_stale(store: Store, changed: bool = False, window_days: int = 2) -> int | None:

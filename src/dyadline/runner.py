@@ -101,6 +101,7 @@ def run_code(paths: Sequence[str | Path], db: str | Path, *, model: str | None =
         bar = tqdm(total=total, unit=" articles", file=sys.stderr, dynamic_ncols=True, leave=False)
     eng = make_engine(engine, spec, workers=workers, scheduler=scheduler,
                       parquet_dir=parquet_dir) if isinstance(engine, str) else engine
+    closed = False
     threads = ThreadPoolExecutor(eng.depth, thread_name_prefix="dyadline-code")
     pending: deque[tuple[list[Article], Future[list[list[Event]]]]] = deque()
 
@@ -130,10 +131,13 @@ def run_code(paths: Sequence[str | Path], db: str | Path, *, model: str | None =
                     land(store)
             while pending:
                 land(store)
+            if isinstance(engine, str):   # the workers' memory goes back before the clusters are refreshed
+                closed = True
+                eng.close()
             refresh_if_stale(store, bool(summary.articles or (index and index.changed)))
     finally:
         threads.shutdown(wait=False, cancel_futures=True)
-        if isinstance(engine, str):
+        if isinstance(engine, str) and not closed:
             eng.close()
         if bar is not None:
             bar.close()

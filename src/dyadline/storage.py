@@ -317,13 +317,38 @@ class Store:
                     except duckdb.Error:
                         pass
 
-    def set_clusters(self, clusters: dict[str, str]) -> None:
-        """Record each event's cluster (event_id → cluster_id) in one transaction;
-        events not named get none."""
-        table = pa.table({"event_id": list(clusters), "cluster_id": pa.array(list(clusters.values()), pa.string())})
+    def cluster_rows(self, chunk: int = 20000) -> Iterator[tuple]:
+        """What event clustering reads (:func:`dyadline.dedup.refresh_clusters`) of
+        every event: event_id, article_id, factuality, source and target country,
+        type, cameo, date_start and the place's name, country, admin1, GeoNames id
+        and precision; earliest first (date, article, number; undated last), streamed."""
+        cols = ("SELECT event_id, article_id, factuality, source_country, target_country, type, cameo, "
+                "date_start, location_name, location_country, location_admin1, location_geonames_id, "
+                "location_precision FROM events WHERE ")
+        order = " ORDER BY date_start, article_id, seq"
+        with self._session() as con:   # a run of days at a time: DuckDB sorts ~chunk rows, not the table
+            days = con.execute("SELECT date_start, count(*) FROM events WHERE date_start IS NOT NULL "
+                               "GROUP BY 1 ORDER BY 1").fetchall()
+            spans: list[list[Any]] = []
+            for day, n in days:
+                if spans and spans[-1][2] + n <= chunk:
+                    spans[-1][1:] = [day, spans[-1][2] + n]
+                else:
+                    spans.append([day, day, n])
+            for first, last, _ in spans:
+                yield from con.execute(cols + "date_start BETWEEN ? AND ?" + order, [first, last]).fetchall()
+            cur = con.execute(cols + "date_start IS NULL" + order)
+            while rows := cur.fetchmany(chunk):
+                yield from rows
+
+    def set_clusters(self, clusters: dict[str, str] | pa.Table) -> None:
+        """Record each event's cluster (event_id → cluster_id, or a table of those
+        two columns) in one transaction; events not named get none."""
+        table = clusters if isinstance(clusters, pa.Table) else pa.table(
+            {"event_id": list(clusters), "cluster_id": pa.array(list(clusters.values()), pa.string())})
         with self._transaction(_cl=table) as con:
             con.execute("UPDATE events SET cluster_id = NULL")
-            if clusters:
+            if table.num_rows:
                 con.execute("UPDATE events SET cluster_id = _cl.cluster_id FROM _cl "
                             "WHERE events.event_id = _cl.event_id")
 
