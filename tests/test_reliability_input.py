@@ -351,6 +351,11 @@ def test_non_english_text_is_skipped_unless_the_check_is_off(tmp_path, language)
     assert a.text == FOREIGN[language]
 
 
+def test_a_foreign_text_quoting_english_is_still_foreign():
+    text = FOREIGN["French"] + ' Il a ajouté en anglais : "We will not leave the farmers alone." ' + FOREIGN["French"]
+    assert foreign_language(text).startswith("French")
+
+
 ENGLISH = [
     "Iran condemned Israel.", KIM,
     "Kim Jong Un met Vladimir Putin, Sergei Lavrov, Choe Son Hui and Sergei Shoigu in Pyongyang.",
