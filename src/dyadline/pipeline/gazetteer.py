@@ -20,6 +20,8 @@ class City(NamedTuple):
 
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive key: "Al-Fāshir" → "al fashir"."""
+    if text.isascii():    # most names: nothing to decompose
+        return " ".join(text.replace("-", " ").lower().split())
     t = unicodedata.normalize("NFKD", text)
     t = "".join(c for c in t if not unicodedata.combining(c))
     t = t.replace("\u2019", "'").replace("\u2018", "'").replace("-", " ").lower()
