@@ -14,6 +14,7 @@ from ..lexicons import Lexicon, default_lexicon
 from ..model import QUAD_CLASS, Article, Event, Location
 from . import components  # noqa: F401  (registers the factories)
 from . import places  # noqa: F401  (registers dyadline_places)
+from . import attributes  # noqa: F401  (registers dyadline_attributes)
 from . import selective  # noqa: F401  (registers dyadline_parse)
 from .raw import RawEvent
 from .selective import PARSE_MODES
@@ -62,6 +63,9 @@ def build_nlp(model: str | None = None, actor_files: Sequence[str] = (),
         if "senter" in nlp.pipe_names:
             nlp.disable_pipe("senter")
         nlp.add_pipe("dyadline_paragraphs", before="parser")
+    if "attribute_ruler" in nlp.pipe_names:   # the same rules as lookup tables (.attributes)
+        nlp.add_pipe("dyadline_attributes", before="attribute_ruler")
+        nlp.disable_pipe("attribute_ruler")
     nlp.add_pipe("dyadline_actors", config=cfg)
     nlp.add_pipe("dyadline_dates")
     nlp.add_pipe("dyadline_events", config=cfg)
