@@ -247,6 +247,10 @@ def subject(v: Token, passive: bool, ctx: Ctx) -> tuple[list[Token], list[str]]:
             v = v.head
             passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children)
             continue
+        if v.dep_ == "xcomp" and v.head.dep_ == "acomp" and v.head.head.pos_ in ("VERB", "AUX"):
+            v = v.head.head    # "France is ready to contribute troops": the subject of "is"
+            passive = False
+            continue
         return [], []
     return [], []
 
