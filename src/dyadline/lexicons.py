@@ -26,7 +26,8 @@ ACTOR_KINDS = frozenset({"seat", "dependency", "igo", "ngo", "armed_group", "med
                          "party", "agency", "company", "court", "legislature"})
 NOUN_SLOTS = re.compile(r"^(dobj|dative|nsubjpass|poss|compound|prep:[a-z ]+|v:(dobj|dative|prep:[a-z ]+))$")
 FAR_FUTURE = date(9999, 12, 31)
-RULE_FLAGS = frozenset({"mutual", "military", "needs_target", "swap", "intransitive", "nominal", "role"})
+RULE_FLAGS = frozenset({"mutual", "military", "needs_target", "needs_org", "swap", "intransitive", "nominal",
+                        "role"})
 
 
 @dataclass(frozen=True)

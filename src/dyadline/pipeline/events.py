@@ -110,6 +110,9 @@ class EventCoder:
                 ctx.trace.append(f"{rule.where} at {v.text!r}: skipped, needs a target in "
                                  f"{'/'.join(rule.targets)}")
                 continue
+            if "needs_org" in rule.flags and not self._org(targets, ctx):
+                ctx.trace.append(f"{rule.where} at {v.text!r}: skipped, needs an organisation as target")
+                continue
             sources, sarcs = args.subject(v, passive, ctx)
             wanted = next((f[7:].split("+") for f in rule.flags if f.startswith("source:")), None)
             if wanted is not None:
@@ -145,7 +148,8 @@ class EventCoder:
                 # the act is the subject ("the truce between X and Y held"): its own sides
                 assert verb is not None
                 srcs, tgts, arcs = args.nominal_args(n, holder, rule, ctx, self.lex)
-                if "needs_target" in rule.flags and not tgts:
+                if ("needs_target" in rule.flags and not tgts) or ("needs_org" in rule.flags
+                                                                  and not self._org(tgts, ctx)):
                     continue
                 used_verbs.add(verb.i)
                 self._emit(rule, n, verb, srcs, tgts, ctx, arcs=arcs)
@@ -153,14 +157,16 @@ class EventCoder:
                 assert verb is not None
                 passive = holder.dep_ == "nsubjpass"
                 tgts, tarcs = args.noun_slots(n, holder, verb, rule.targets, ctx, rule.type)
-                if "needs_target" in rule.flags and not tgts:
+                if ("needs_target" in rule.flags and not tgts) or ("needs_org" in rule.flags
+                                                                  and not self._org(tgts, ctx)):
                     continue
                 srcs, sarcs = args.subject(verb, passive, ctx)
                 used_verbs.add(verb.i)
                 self._emit(rule, n, verb, srcs, tgts, ctx, arcs=sarcs + tarcs)
             else:
                 srcs, tgts, arcs = args.nominal_args(n, holder, rule, ctx, self.lex)
-                if "needs_target" in rule.flags and not tgts:
+                if ("needs_target" in rule.flags and not tgts) or ("needs_org" in rule.flags
+                                                                  and not self._org(tgts, ctx)):
                     continue
                 self._emit(rule, n, None, srcs, tgts, ctx, arcs=arcs, nominal=True)
             return
@@ -346,6 +352,11 @@ class EventCoder:
                             trigger=trig.i, sentence_index=ctx.si, start=start, end=end,
                             factuality="asserted", date=promised_on,
                             rule=f"{rule.where} (intent)", location=location, arcs=arcs, nominal=nominal))
+
+    @staticmethod
+    def _org(targets: list[Token], ctx: "args.Ctx") -> bool:
+        """Whether a target is an international organisation ("withdrew from ECOWAS")."""
+        return any(r.actor.country == "IGO" for r in args.actors(targets, ctx, military=False))
 
     def _governed(self, n: Token) -> bool:
         """Whether an act named by a noun is the object of another event word ("blocked
