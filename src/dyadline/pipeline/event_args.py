@@ -83,10 +83,22 @@ def prep(t: Token, word: str) -> Token | None:
 def slots(v: Token, slots: tuple[str, ...], passive: bool, ctx: Ctx,
            etype: str = "") -> tuple[list[Token], list[str]]:
     for slot in slots:
-        tok = find_slot(v, slot, passive)
+        tok = named(find_slot(v, slot, passive), ctx)
         if tok is not None and (has_actor(tok, ctx, etype) or is_reciprocal(tok)):
             return conj(tok), [f"{slot}:{tok.text}"]
     return [], []
+
+
+def named(tok: Token | None, ctx: Ctx) -> Token | None:
+    """A common noun followed by the name it stands for ("the West African bloc
+    ECOWAS", parsed as two objects of "from"): the name."""
+    if tok is None or tok.pos_ != "NOUN" or tok.i in ctx.actors or tok.i + 1 >= tok.sent.end:
+        return tok
+    nxt = tok.doc[tok.i + 1]
+    if nxt.i in ctx.actors and nxt.dep_ in ("pobj", "appos", "dobj") and nxt.head in (tok, tok.head) \
+            and ctx.actors[nxt.i].kind in ("org", "country", "person"):
+        return nxt
+    return tok
 
 
 def is_reciprocal(t: Token) -> bool:
@@ -260,7 +272,7 @@ def noun_slots(n: Token, holder: Token, verb: Token, slots: tuple[str, ...],
     for slot in slots:
         places = [verb] if slot.startswith("v:") else ([n, holder] if holder is not n else [n])
         for p in places:
-            tok = find_slot(p, slot, False)
+            tok = named(find_slot(p, slot, False), ctx)
             if tok is not None and has_actor(tok, ctx, etype):
                 return conj(tok), [f"{slot}:{tok.text}"]
     return [], []
