@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span, Token
 from ..lexicons import Lexicon, Rule
 from ..model import Actor
 from . import event_args as args
+from . import event_sides as sides
 from . import event_clauses as clauses
 from .actors import ActorRef
 from .raw import RawEvent
@@ -117,7 +118,7 @@ class EventCoder:
             wanted = next((f[7:].split("+") for f in rule.flags if f.startswith("source:")), None)
             if wanted is not None:
                 # "protesters stormed parliament" is a riot; "troops stormed the town" an assault
-                sectors = {r.actor.sector for r in args.actors(sources, ctx, military=False, source=True)}
+                sectors = {r.actor.sector for r in sides.actors(sources, ctx, military=False, source=True)}
                 if not sectors & set(wanted):
                     continue
             self._emit(rule, v, v, sources, targets, ctx, arcs=sarcs + tarcs)
@@ -176,15 +177,15 @@ class EventCoder:
               targets: list[Token], ctx: "args.Ctx", *, arcs: list[str], nominal: bool = False) -> None:
         location = clauses.location(trig, verb, ctx)
         military = "military" in rule.flags
-        src_refs = args.actors(sources, ctx, military=military, event_type=rule.type, lex=self.lex, source=True)
-        tgt_refs = args.actors(targets, ctx, military=military and "mutual" in rule.flags,
+        src_refs = sides.actors(sources, ctx, military=military, event_type=rule.type, lex=self.lex, source=True)
+        tgt_refs = sides.actors(targets, ctx, military=military and "mutual" in rule.flags,
                                event_type=rule.type, lex=self.lex,
                                avoid=tuple(m for r in src_refs for m in r.members()))
         if "swap" in rule.flags:
             src_refs, tgt_refs = tgt_refs, src_refs
         focus = ctx.doc._.focus_country
-        src_actors = args.settle(src_refs, tgt_refs, location, rule.type, focus)
-        tgt_actors = args.settle(tgt_refs, src_refs, location, rule.type, focus)
+        src_actors = sides.settle(src_refs, tgt_refs, location, rule.type, focus)
+        tgt_actors = sides.settle(tgt_refs, src_refs, location, rule.type, focus)
         if rule.cameo == DRILL and not tgt_actors and len({a.country for a in src_actors}) > 1:
             # "the exercise conducted by the Philippines and the United States": a joint
             # exercise is military cooperation, each side with the other (codebook)
@@ -209,7 +210,7 @@ class EventCoder:
         if (not src_actors and not sources and rule.type == "COERCE" and people and verb is trig
                 and trig.tag_ == "VBN" and (home or focus)):
             # "two people were detained", "his sons were arrested": the state's own people
-            tgt_actors = [Actor(args.phrase(people[0]), home or focus, "CVL")]
+            tgt_actors = [Actor(sides.phrase(people[0]), home or focus, "CVL")]
         if not src_actors and not sources and rule.type in AUTHORITY_ACTS and tgt_actors and (
                 home or (verb is trig and trig.tag_ == "VBN")):
             # "Whelan was arrested in Russia": that state's authorities (courts for sentences);
@@ -273,7 +274,7 @@ class EventCoder:
                     or all(s.country is None for s in src_actors)):
                 ctx.trace.append(f"{why}: no target (arcs: {', '.join(arcs) or 'none'})")
                 return
-            if args.no_one(verb or trig) or args.no_one(trig):
+            if sides.no_one(verb or trig) or sides.no_one(trig):
                 ctx.trace.append(f"{why}: aimed at no one")   # "asked forgiveness from nobody"
                 return
             # the codebook's other types may have no target; one the sentence names is
@@ -283,7 +284,7 @@ class EventCoder:
                     ctx.trace.append(f"{why}: no target (the act is the object of another)")
                     return
             elif told_as_fact:
-                tgt_actors = args.sentence_actor(trig, src_actors, sources, ctx, rule.type)
+                tgt_actors = sides.sentence_actor(trig, src_actors, sources, ctx, rule.type)
                 arcs = arcs + [f"sentence-actor:{a.name}" for a in tgt_actors]
             if not tgt_actors:
                 tgt_actors = [None]  # type: ignore[list-item]
@@ -327,8 +328,8 @@ class EventCoder:
             for t in tgt_actors:
                 if focal and t is not None and s.country not in focal and t.country not in focal:
                     continue
-                if t is not None and (args.same(s, t) or (s.country == t.country and s.sector == t.sector
-                                                       and args.bare_country(s, t, src_refs, tgt_refs))):
+                if t is not None and (sides.same(s, t) or (s.country == t.country and s.sector == t.sector
+                                                       and sides.bare_country(s, t, src_refs, tgt_refs))):
                     continue
                 pairs = [(s, t)]
                 if "mutual" in rule.flags and t is not None and not pairs_only:
@@ -356,7 +357,7 @@ class EventCoder:
     @staticmethod
     def _org(targets: list[Token], ctx: "args.Ctx") -> bool:
         """Whether a target is an international organisation ("withdrew from ECOWAS")."""
-        return any(r.actor.country == "IGO" for r in args.actors(targets, ctx, military=False))
+        return any(r.actor.country == "IGO" for r in sides.actors(targets, ctx, military=False))
 
     def _governed(self, n: Token) -> bool:
         """Whether an act named by a noun is the object of another event word ("blocked
