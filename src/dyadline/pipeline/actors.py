@@ -21,9 +21,8 @@ from spacy.util import filter_spans
 from ..lexicons import Lexicon, NameEntry
 from ..model import Actor
 from . import coref
+from .phrases import left_run, np_name, np_tokens, person_name
 
-NP_DEPS = frozenset({"compound", "amod", "nmod", "poss", "det", "case", "nummod",
-                     "quantmod", "appos", "flat", "npadvmod"})
 MALE_FEMALE = frozenset({"he", "him", "his", "she", "her"})
 PERSON_KINDS = frozenset({"person"})
 PLACE_KINDS = frozenset({"country", "capital", "adjective", "dependency"})
@@ -113,7 +112,7 @@ class ActorResolver:
                     for other in coref.entity(tok):   # "al-Sudani": every token of the name
                         actors.setdefault(other.i, ref)
                 state.seen(ref, kind, tok)
-                coref.remember_head(state.heads, tok, span, ref, _left_run(tok))
+                coref.remember_head(state.heads, tok, span, ref, left_run(tok))
         coref.finish(doc, actors, mentions, ActorRef)   # "We ...," Kishida said
         doc._.actors = actors
         return doc
@@ -193,7 +192,7 @@ class ActorResolver:
         lemma = h.lemma_.lower()
         if any(c.lower_ in ("the", "this", "that") for c in h.children if c.dep_ == "det") and not (
                 lemma in STATE_NOUNS or "country" in self.lex.anaphors.get((lemma,), ())):
-            earlier = coref.description(h, st.heads, _left_run(h))   # "the network", "the ministry"
+            earlier = coref.description(h, st.heads, left_run(h))   # "the network", "the ministry"
             if earlier is not None:
                 return ActorRef(earlier, "coref")
         back = self._anaphor(h, st, mentions)
@@ -206,15 +205,15 @@ class ActorResolver:
         org = next((e for _, e in mod_entries if e.kind not in PLACE_KINDS | PERSON_KINDS), None)
         place = next((e for _, e in mod_entries if e.kind in PLACE_KINDS), None)
         person = next(((m, e) for m, e in mod_entries if e.kind == "person"), None)
-        lemmas = [t.lemma_.lower() for t in _left_run(h)]
+        lemmas = [t.lemma_.lower() for t in left_run(h)]
         hit = None
         of = next((c for c in h.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
         if pobj is not None:   # "head of state", "minister of foreign affairs"
-            hit = self.lex.agent(lemmas + ["of"] + [t.lemma_.lower() for t in _left_run(pobj)])
-            if hit is not None and hit[0] < len(_left_run(pobj)) + 2:
+            hit = self.lex.agent(lemmas + ["of"] + [t.lemma_.lower() for t in left_run(pobj)])
+            if hit is not None and hit[0] < len(left_run(pobj)) + 2:
                 hit = None
-        hit = hit or self.lex.agent(lemmas) or self.lex.agent([coref.singular(t) for t in _left_run(h)])
+        hit = hit or self.lex.agent(lemmas) or self.lex.agent([coref.singular(t) for t in left_run(h)])
         agent = hit[1] if hit else None
         # 2. a person's name that the lexicon lacks ("Kenyan President William Ruto")
         key = h.nbor(-1) if h.text in NAME_SUFFIXES and h.i > h.sent.start else h
@@ -231,7 +230,7 @@ class ActorResolver:
                 return ActorRef(actor, "person")
             title = self._title(np, h)
             if org is not None:   # "UN Secretary-General Antonio Guterres"
-                name = _person_name(h)
+                name = person_name(h)
                 actor = Actor(name, org.country, org.sector)
                 st.remember(actor, h.doc[h.i - len(name.split()) + 1:h.i + 1])
                 return ActorRef(actor, "person")
@@ -240,7 +239,7 @@ class ActorResolver:
                 described = self._described(np, h)
                 sector = title.sector if title else (described.sector if described else "CVL")
                 sector = "GOV" if sector == "IGO" else sector
-                name = _person_name(h)
+                name = person_name(h)
                 actor = Actor(name, place.country, sector)
                 st.remember(actor, h.doc[h.i - len(name.split()) + 1:h.i + 1])
                 return ActorRef(actor, "person")
@@ -250,7 +249,7 @@ class ActorResolver:
             if h.dep_ in ("dobj", "pobj", "nsubjpass", "dative", "conj") and len(h.text) > 2:
                 # a person named with nothing about them ("released Asadollah Asadi"):
                 # only ever a target; the event may tell whose citizen
-                return ActorRef(Actor(_person_name(h), None, "CVL"), "anon")
+                return ActorRef(Actor(person_name(h), None, "CVL"), "anon")
             return None
         appos = next((c for c in h.children if c.dep_ == "appos"), None)
         if appos is not None and (agent is None or agent.role or "weak" in agent.flags):
@@ -291,30 +290,30 @@ class ActorResolver:
             sector = "GOV" if agent.sector == "IGO" else agent.sector   # "Canada's high commissioner"
             if any(t.lower_ in ("former", "ex") for t in np if t.i < h.i) and sector in STATE_SECTORS:
                 sector = "ELI"   # "a former Iraqi minister"
-            return ActorRef(Actor(_np_name(np, h), place.country, sector), "agent")
+            return ActorRef(Actor(np_name(np, h), place.country, sector), "agent")
         if "place" in agent.flags:
             country = _place_country(h, mentions, self)
             if country:
-                return ActorRef(Actor(_np_name(np, h), country, agent.sector), "place")
+                return ActorRef(Actor(np_name(np, h), country, agent.sector), "place")
             return None
         if "nocountry_ok" in agent.flags:
-            return ActorRef(Actor(_np_name(np, h), None, agent.sector), "agent")
+            return ActorRef(Actor(np_name(np, h), None, agent.sector), "agent")
         if agent.role and st.last_person is not None and h.tag_ in ("NN", "NNP"):
             return ActorRef(st.last_person, "coref")
         if "weak" in agent.flags:
             country = _place_country(h, mentions, self, own_np=False)
             if country:   # "the government in Dhaka"
-                return ActorRef(Actor(_np_name(np, h), country, agent.sector), "agent")
+                return ActorRef(Actor(np_name(np, h), country, agent.sector), "agent")
             definite = any(c.lower_ == "the" for c in h.children if c.dep_ == "det")
             if definite and st.focus and agent.sector in STATE_SECTORS:
                 # "the government", "the authorities": the state the article is about
-                return ActorRef(Actor(_np_name(np, h), st.focus, agent.sector), "focus")
+                return ActorRef(Actor(np_name(np, h), st.focus, agent.sector), "focus")
         if "weak" not in agent.flags and not agent.role:
             # "protesters in Tbilisi"; else the country may come from the event
             country = _place_country(h, mentions, self, own_np=False)
             if country is None and coref.the_capital(h, np):   # "residents of the capital"
                 country = st.focus
-            return ActorRef(Actor(_np_name(np, h), country, agent.sector), "agent" if country else "open")
+            return ActorRef(Actor(np_name(np, h), country, agent.sector), "agent" if country else "open")
         return None
 
     def _pronoun(self, h: Token, st: "_State") -> ActorRef | None:
@@ -348,13 +347,13 @@ class ActorResolver:
             generic = agent.sector == "UNK" or (agent.sector == "GOV" and owner.sector != "GOV")
             sector = owner.sector if generic else agent.sector
             sector = "GOV" if sector == "IGO" and owner.country not in coref.NON_STATE else sector
-            return ActorRef(Actor(_np_name(np, h), owner.country, sector), "agent")
+            return ActorRef(Actor(np_name(np, h), owner.country, sector), "agent")
         poss = next((c for c in h.children if c.dep_ == "poss" and c.lower_ in ("its", "their")), None)
         if place is not None or poss is None or h.lemma_.lower() in coref.RELATIONAL or \
                 h.dep_ not in coref.SUBJECTS:   # ("Iran mobilised its forces": no target of its own)
             return None
         found = coref.pronoun(poss, st.actors, st.person_actors) or []
-        group = tuple(Actor(_np_name(np, h), a.country, agent.sector) for a in found
+        group = tuple(Actor(np_name(np, h), a.country, agent.sector) for a in found
                       if a.country and a.country not in coref.NON_STATE)
         if not group:
             return None
@@ -376,7 +375,7 @@ class ActorResolver:
                 first -= 1
             a = inner.actor
             return ActorRef(Actor(h.doc[first:h.i + 1].text, a.country, a.sector), "agent")
-        name = _person_name(person)
+        name = person_name(person)
         actor = Actor(name, inner.actor.country, inner.actor.sector)
         st.remember(actor, h.doc[person.i - len(name.split()) + 1:person.i + 1])
         return ActorRef(actor, "person")
@@ -495,7 +494,7 @@ class ActorResolver:
         """The agent that describes a person ("aid worker", "reporter"), if any."""
         for t in sorted(np, key=lambda t: -t.i):
             if t.i != h.i and t.ent_type_ != "PERSON" and t.pos_ in ("NOUN", "PROPN"):
-                hit = self.lex.agent([x.lemma_.lower() for x in _left_run(t)])
+                hit = self.lex.agent([x.lemma_.lower() for x in left_run(t)])
                 if hit:
                     return hit[1]
         return None
@@ -545,58 +544,6 @@ class _State:
             for t in span:   # "Peña" after "Santiago Peña" (listed as "Santiago Pena")
                 if t.ent_type_ == "PERSON" and t.text[:1].isupper() and len(t.text) > 2:
                     self.people.setdefault(t.text, actor)
-
-
-def np_tokens(h: Token) -> list[Token]:
-    """The head and the modifiers that belong to its noun phrase (sorted)."""
-    out = [h]
-    stack = [h]
-    while stack:
-        t = stack.pop()
-        for c in t.children:
-            if c.dep_ in NP_DEPS or (c.dep_ == "prep" and c.lower_ == "of" and t.i == h.i) or (
-                    c.dep_ == "conj" and t.dep_ in ("amod", "compound", "nmod") and c.i < h.i):
-                # "Thai and Cambodian troops": the coordinated modifier too
-                out.append(c)
-                stack.append(c)
-            elif c.dep_ == "pobj" and t.dep_ == "prep" and t.lower_ == "of":
-                out.append(c)
-                stack.append(c)
-    return sorted(out, key=lambda t: t.i)
-
-
-def _left_run(h: Token) -> list[Token]:
-    """The head with the compound/adjective tokens directly before it."""
-    run = [h]
-    i = h.i - 1
-    while i >= 0 and not h.doc[i + 1].is_sent_start:   # not past the sentence's start
-        t = h.doc[i]
-        if t.dep_ in ("compound", "amod") and t.head.i <= h.i and t.head.i >= i:
-            run.insert(0, t)
-            i -= 1
-        else:
-            break
-    return run
-
-
-def _np_name(np: list[Token], h: Token) -> str:
-    """A readable name for a generic actor: the phrase from its first modifier."""
-    words = [t for t in np if t.i <= h.i and t.dep_ not in ("det", "case", "punct")
-             and t.head.i >= t.i]
-    if not words:
-        return h.text
-    start = words[0].i
-    return h.doc[start:h.i + 1].text.replace(" 's", "'s")
-
-
-def _person_name(h: Token) -> str:
-    """The PERSON entity that ends at ``h``."""
-    i = h.i
-    while i > 0 and not h.doc[i].is_sent_start and h.doc[i - 1].ent_type_ == "PERSON" and h.doc[i - 1].ent_iob_ != "O":
-        if h.doc[i].ent_iob_ == "B":
-            break
-        i -= 1
-    return h.doc[i:h.i + 1].text
 
 
 def _place_country(h: Token, mentions: dict[int, Span], res: ActorResolver, *,
