@@ -17,6 +17,9 @@ from .event_args import (AUTHORS, DOMESTIC, NAMED, NOBODY, PAIRED_TYPES, PLACE_P
                          place_people, pobj, prep, ref_of)
 
 
+WEAPON_ACTS = frozenset({"ASSAULT", "COERCE", "MOBILIZE"})   # acts whose subject may be a weapon
+
+
 def actors(tokens: list[Token], ctx: Ctx, *, military: bool, event_type: str = "",
            lex: Lexicon | None = None, source: bool = False,
            avoid: tuple[Actor, ...] = ()) -> list[ActorRef]:
@@ -27,16 +30,19 @@ def actors(tokens: list[Token], ctx: Ctx, *, military: bool, event_type: str = "
         if ref is not None and ref.kind == "anon" and event_type == "ASSAULT" and not source:
             people = place_people(t, ctx)   # "shelled Kharkiv", the city taken for a person
             ref = ActorRef(people, "place") if people is not None else ref
+        if ref is None and source and event_type in WEAPON_ACTS:
+            # "A Russian missile hit ...", "a Houthi-fired missile struck ...": the modifier;
+            # "a missile launched from Yemen": the state it came from
+            ref = ref_of(t, ctx, ("poss", "compound")) or _modifier_actor(t, ctx) or _launched_from(t, ctx)
         if ref is None and lex is not None:
             # an act ("condemned the Israeli strike"; "Israeli strikes hit ...") stands for
             # its perpetrator; a thing owned ("rejected the ICC's decision") for its owner
             actor = event_reference(t, ctx, lex, "" if source else event_type)
             if actor is not None and not (source and actor == UNKNOWN_ATTACKERS):
                 ref = ActorRef(_as_state(actor, lex) if event_type in REACTIONS else actor, "event")
-            elif source:
-                # "A Russian missile hit ...", "a Houthi-fired missile struck ...": the modifier
-                ref = ref_of(t, ctx, ("poss", "compound")) or _modifier_actor(t, ctx)
-            else:
+            elif source and event_type not in WEAPON_ACTS:
+                ref = ref_of(t, ctx, ("poss", "compound")) or _modifier_actor(t, ctx)   # tried above for those
+            elif not source:
                 ref = ref_of(t, ctx, ("poss",) if event_type in UNOWNED else ("poss", "compound", "amod"))
                 people = place_people(t, ctx) if ref is None and event_type == "ASSAULT" else None
                 if people is not None:
@@ -59,6 +65,17 @@ def actors(tokens: list[Token], ctx: Ctx, *, military: bool, event_type: str = "
             if all(member != r.actor for r in out):
                 out.append(ActorRef(member, ref.kind if not ref.group else "coref"))
     return out
+
+
+def _launched_from(t: Token, ctx: Ctx) -> ActorRef | None:
+    """ "a missile launched (fired) from Yemen": that state's military."""
+    for c in t.children:
+        if c.dep_ == "acl" and c.lemma_.lower() in ("launch", "fire", "shoot"):
+            where = prep(c, "from")
+            ref = ctx.actors.get(where.i) if where is not None else None
+            if ref is not None and ref.kind == "country" and ref.actor.country:
+                return ActorRef(Actor(ref.actor.name, ref.actor.country, "MIL"), "country")
+    return None
 
 
 def no_one(head: Token) -> bool:
@@ -203,6 +220,8 @@ def event_reference(t: Token, ctx: Ctx, lex: Lexicon, event_type: str) -> Actor 
             if violent and ref.kind in ("country", "adjective") and a.sector == "GOV":
                 return Actor(a.name, a.country, "MIL")
             return a
+    if any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in t.children):
+        return UNKNOWN_ATTACKERS if violent else None   # "another missile struck": a new act, not one told
     wanted = {"ASSAULT"} if violent else kinds
     prior = [e for e in ctx.out if e.type in wanted and e.trigger <= t.i]
     if prior:
