@@ -408,11 +408,14 @@ def _load_nouns(lex: Lexicon, path: Path) -> None:
         rules.sort(key=lambda r: -len(r.trigger))
 
 
+FRAME_USES = ("of", "anaphor", "act", "show")
+
+
 def _load_frames(lex: Lexicon, path: Path) -> None:
     for row in read_table(path, ("noun", "use")):
         use = row.get("use") or ""
-        if use not in ("of", "anaphor", "act"):
-            raise row.fail(f"use {use!r} must be 'of', 'anaphor' or 'act'")
+        if use not in FRAME_USES:
+            raise row.fail(f"use {use!r} must be one of {', '.join(FRAME_USES)}")
         noun = (row.get("noun") or "").lower()
         if noun in lex.frames:
             raise row.fail(f"frame noun {noun!r} is listed twice")

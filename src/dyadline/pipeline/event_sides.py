@@ -206,6 +206,8 @@ def event_reference(t: Token, ctx: Ctx, lex: Lexicon, event_type: str) -> Actor 
             return Actor(phrase(t), a.country, "CVL")
         return None
     kinds = {r.type for r in lex.nouns.get(lemma, ()) if "nominal" in r.flags or r.type in ("ASSAULT", "MOBILIZE")}
+    if lex.frames.get(lemma) == "show":   # "condemned the launch": the last show of force
+        kinds = {"MOBILIZE"}
     violent = lex.frames.get(lemma) == "anaphor" or "ASSAULT" in kinds
     if not violent and not kinds:
         return None
