@@ -131,6 +131,12 @@ def find_slot(v: Token, slot: str, passive: bool) -> Token | None:
             if c.dep_ == "dative":
                 return pobj(c) if c.pos_ == "ADP" else c
         return prep(v, "to")
+    if slot == "ccomp":
+        # the subject of the verb's clause: "allowed the opposition to hold a rally",
+        # "pushed for Hungary to drop its veto" (a "for" clause)
+        clause = next((c for c in v.children if c.dep_ == "ccomp" or (
+            c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children))), None)
+        return next((c for c in clause.children if c.dep_ == "nsubj"), None) if clause is not None else None
     if slot == "poss":
         return next((c for c in v.children if c.dep_ == "poss"), None)
     if slot == "compound":
@@ -241,6 +247,8 @@ def subject(v: Token, passive: bool, ctx: Ctx) -> tuple[list[Token], list[str]]:
             return conj(v.head), [f"{v.dep_}:{v.head.text}"]
         if v.dep_ == "xcomp" and v.head.lemma_.lower() in OBJECT_CONTROL:
             obj = next((c for c in v.head.children if c.dep_ == "dobj"), None)
+            if obj is None:   # "called on Pyongyang to return to talks"
+                obj = prep(v.head, "on") or prep(v.head, "upon")
             if obj is not None:
                 return conj(obj), [f"xcomp-obj:{obj.text}"]
         if v.dep_ in ("xcomp", "conj", "advcl", "ccomp") and v.head.pos_ in ("VERB", "AUX"):
