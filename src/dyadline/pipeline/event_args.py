@@ -243,6 +243,11 @@ def subject(v: Token, passive: bool, ctx: Ctx) -> tuple[list[Token], list[str]]:
                 if outer:
                     return outer, [f"pronoun:{subj.text}"] + arcs
             return conj(subj), [f"nsubj:{subj.text}"]
+        if (v.dep_ == "acl" and v.tag_ == "VBG" and v.head.i not in ctx.actors and v.head.dep_ == "dobj"
+                and v.head.head.pos_ in ("VERB", "AUX")):
+            v = v.head.head   # "issued a statement demanding that ...": the issuer speaks
+            passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children)
+            continue
         if v.dep_ == "relcl" or (v.dep_ == "acl" and v.tag_ == "VBG"):
             return conj(v.head), [f"{v.dep_}:{v.head.text}"]
         if v.dep_ == "xcomp" and v.head.lemma_.lower() in OBJECT_CONTROL:
