@@ -24,7 +24,9 @@ ROLES = frozenset({"head_of_state", "head_of_government", "leader", "foreign_min
                    "defence_minister", "opposition", "other"})
 ACTOR_KINDS = frozenset({"seat", "dependency", "igo", "ngo", "armed_group", "media",
                          "party", "agency", "company", "court", "legislature"})
-NOUN_SLOTS = re.compile(r"^(dobj|dative|nsubjpass|poss|compound|prep:[a-z ]+|v:(dobj|dative|prep:[a-z ]+))$")
+# ccomp: the subject of the verb's clause ("allowed the opposition to hold a rally",
+# which the parser reads as a clause "the opposition to hold a rally")
+NOUN_SLOTS = re.compile(r"^(dobj|dative|nsubjpass|poss|compound|ccomp|prep:[a-z ]+|v:(dobj|dative|prep:[a-z ]+))$")
 FAR_FUTURE = date(9999, 12, 31)
 RULE_FLAGS = frozenset({"mutual", "military", "needs_target", "needs_org", "swap", "intransitive", "nominal",
                         "role"})

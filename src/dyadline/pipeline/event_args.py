@@ -141,6 +141,12 @@ def find_slot(v: Token, slot: str, passive: bool) -> Token | None:
             if c.dep_ == "dative":
                 return pobj(c) if c.pos_ == "ADP" else c
         return prep(v, "to")
+    if slot == "ccomp":
+        # the subject of the verb's clause: "allowed the opposition to hold a rally",
+        # "pushed for Hungary to drop its veto" (a "for" clause)
+        clause = next((c for c in v.children if c.dep_ == "ccomp" or (
+            c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children))), None)
+        return next((c for c in clause.children if c.dep_ == "nsubj"), None) if clause is not None else None
     if slot == "poss":
         return next((c for c in v.children if c.dep_ == "poss"), None)
     if slot == "compound":
@@ -247,10 +253,17 @@ def subject(v: Token, passive: bool, ctx: Ctx) -> tuple[list[Token], list[str]]:
                 if outer:
                     return outer, [f"pronoun:{subj.text}"] + arcs
             return conj(subj), [f"nsubj:{subj.text}"]
+        if (v.dep_ == "acl" and v.tag_ == "VBG" and v.head.i not in ctx.actors and v.head.dep_ == "dobj"
+                and v.head.head.pos_ in ("VERB", "AUX")):
+            v = v.head.head   # "issued a statement demanding that ...": the issuer speaks
+            passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children)
+            continue
         if v.dep_ == "relcl" or (v.dep_ == "acl" and v.tag_ == "VBG"):
             return conj(v.head), [f"{v.dep_}:{v.head.text}"]
         if v.dep_ == "xcomp" and v.head.lemma_.lower() in OBJECT_CONTROL:
             obj = next((c for c in v.head.children if c.dep_ == "dobj"), None)
+            if obj is None:   # "called on Pyongyang to return to talks"
+                obj = prep(v.head, "on") or prep(v.head, "upon")
             if obj is not None:
                 return conj(obj), [f"xcomp-obj:{obj.text}"]
         if v.dep_ in ("xcomp", "conj", "advcl", "ccomp") and v.head.pos_ in ("VERB", "AUX"):

@@ -139,10 +139,21 @@ class EventCoder:
             verb = holder.head.head    # "agreed to a ceasefire", "took part in exercises"
         if verb is not None and verb.pos_ not in ("VERB", "AUX"):
             verb = None
+        # a light verb with its particle ("called off a strike") when some row of the noun
+        # lists that phrasal verb: then only such rows match, not those of the bare verb
+        # ("called a strike")
+        phrasal = None
+        if verb is not None:
+            phrasal = next((f"{verb.lemma_.lower()} {c.lower_}" for c in verb.children if c.dep_ == "prt"), None)
+            if phrasal is not None and not any(phrasal in r.light_verbs for r in rules):
+                phrasal = None
         for rule in rules:
             if tuple(lemmas[-len(rule.trigger):]) != rule.trigger:
                 continue
-            light = verb is not None and (verb.lemma_.lower() in rule.light_verbs or "*" in rule.light_verbs)
+            if phrasal is not None:
+                light = phrasal in rule.light_verbs
+            else:
+                light = verb is not None and (verb.lemma_.lower() in rule.light_verbs or "*" in rule.light_verbs)
             if not light and "nominal" not in rule.flags:
                 continue
             if light and holder.dep_ == "nsubj":
@@ -226,8 +237,10 @@ class EventCoder:
                 src_actors = [Actor(f"{self._adjective(country)} {SECTOR_WORDS.get(own, '')}".strip(),
                                     country, own)]
         mine = next((f[5:] for f in rule.flags if f.startswith("self:")), None)
-        if mine and src_actors and not tgt_actors and src_actors[0].country:
-            # "soldiers seized power": the state's government; "imposed a curfew": its people
+        if mine and src_actors and src_actors[0].country and all(
+                t.country == src_actors[0].country and t.sector == src_actors[0].sector for t in tgt_actors):
+            # "soldiers seized power": the state's government; "imposed a curfew": its people;
+            # "lifted the curfew in Colombo": the capital tells where, the people are whom
             country = src_actors[0].country
             tgt_actors = [Actor(f"{self._adjective(country)} {SECTOR_WORDS.get(mine, '')}".strip(),
                                 country, mine)]
