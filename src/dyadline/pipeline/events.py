@@ -135,9 +135,15 @@ class EventCoder:
             verb = holder.head.head    # "agreed to a ceasefire", "took part in exercises"
         if verb is not None and verb.pos_ not in ("VERB", "AUX"):
             verb = None
+        # "used civilians as human shields": the noun after "as" is the act of a verb that has
+        # an object; only rows whose target is that object (v:dobj) take it
+        as_verb = (holder.head.head if verb is None and holder.dep_ == "pobj" and holder.head.lower_ == "as"
+                   and holder.head.head.pos_ == "VERB" else None)
         for rule in rules:
             if tuple(lemmas[-len(rule.trigger):]) != rule.trigger:
                 continue
+            if as_verb is not None:
+                verb = as_verb if "v:dobj" in rule.targets else None
             light = verb is not None and (verb.lemma_.lower() in rule.light_verbs or "*" in rule.light_verbs)
             if not light and "nominal" not in rule.flags:
                 continue
@@ -156,6 +162,10 @@ class EventCoder:
                 if "needs_target" in rule.flags and not tgts:
                     continue
                 srcs, sarcs = args.subject(verb, passive, ctx)
+                wanted = next((f[7:].split("+") for f in rule.flags if f.startswith("source:")), None)
+                if wanted is not None and not {r.actor.sector for r in args.actors(
+                        srcs, ctx, military=False, source=True)} & set(wanted):
+                    continue   # as for verbs: "protesters set fire to" a riot, others property destroyed
                 used_verbs.add(verb.i)
                 self._emit(rule, n, verb, srcs, tgts, ctx, arcs=sarcs + tarcs)
             else:
