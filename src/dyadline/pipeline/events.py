@@ -135,10 +135,11 @@ class EventCoder:
             verb = holder.head.head    # "agreed to a ceasefire", "took part in exercises"
         if verb is not None and verb.pos_ not in ("VERB", "AUX"):
             verb = None
-        # "used civilians as human shields": the noun after "as" is the act of a verb that has
-        # an object; only rows whose target is that object (v:dobj) take it
-        as_verb = (holder.head.head if verb is None and holder.dep_ == "pobj" and holder.head.lower_ == "as"
-                   and holder.head.head.pos_ == "VERB" else None)
+        # "used civilians as human shields", "placed Khan under house arrest", "took him into
+        # custody": the noun after "as", "under" or "into" is the act of a verb that has an
+        # object; only rows whose target is that object (v:dobj) take it
+        as_verb = (holder.head.head if verb is None and holder.dep_ == "pobj"
+                   and holder.head.lower_ in ("as", "under", "into") and holder.head.head.pos_ == "VERB" else None)
         for rule in rules:
             if tuple(lemmas[-len(rule.trigger):]) != rule.trigger:
                 continue
