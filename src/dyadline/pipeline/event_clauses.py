@@ -44,6 +44,15 @@ def _backshifted(v: Token) -> bool:
     return node.dep_ == "ccomp" and node.head.lemma_.lower() in REPORTING
 
 
+def _governed_infinitive(node: Token, lex: Lexicon) -> bool:
+    """"have sworn to fight": an infinitive the parser hangs as advcl on a governing verb
+    with no object of its own is that verb's complement (an xcomp misparsed)."""
+    head = node.head
+    return (node.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
+            and not any(c.dep_ in ("dobj", "dative") for c in head.children)
+            and any(cue.kind == "governor" for cue in lex.cues.get(head.lemma_.lower(), ())))
+
+
 def factuality(v: Token, trig: Token, lex: Lexicon, nominal: bool) -> tuple[str, bool]:
     """(factuality, background) of the clause headed by ``v``."""
     fact = "asserted"
@@ -70,7 +79,8 @@ def factuality(v: Token, trig: Token, lex: Lexicon, nominal: bool) -> tuple[str,
             if (depth == 0 and c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ in ("VBZ", "VBP")
                     and v.tag_ == "VBN" and v.lemma_.lower() in STANDING):
                 background = True
-        if node.dep_ in ("xcomp", "ccomp") or (nominal and node.dep_ in ("dobj", "pobj")):
+        if node.dep_ in ("xcomp", "ccomp") or (nominal and node.dep_ in ("dobj", "pobj")) or (
+                _governed_infinitive(node, lex)):
             head = node.head
             for cue in lex.cues.get(head.lemma_.lower(), ()):
                 if cue.kind == "governor":

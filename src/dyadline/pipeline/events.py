@@ -147,9 +147,16 @@ class EventCoder:
             phrasal = next((f"{verb.lemma_.lower()} {c.lower_}" for c in verb.children if c.dep_ == "prt"), None)
             if phrasal is not None and not any(phrasal in r.light_verbs for r in rules):
                 phrasal = None
+        # "used civilians as human shields", "placed Khan under house arrest", "took him into
+        # custody": the noun after "as", "under" or "into" is the act of a verb that has an
+        # object; only rows whose target is that object (v:dobj) take it
+        as_verb = (holder.head.head if verb is None and holder.dep_ == "pobj"
+                   and holder.head.lower_ in ("as", "under", "into") and holder.head.head.pos_ == "VERB" else None)
         for rule in rules:
             if tuple(lemmas[-len(rule.trigger):]) != rule.trigger:
                 continue
+            if as_verb is not None:
+                verb = as_verb if "v:dobj" in rule.targets else None
             if phrasal is not None:
                 light = phrasal in rule.light_verbs
             else:
@@ -173,6 +180,10 @@ class EventCoder:
                                                                   and not self._org(tgts, ctx)):
                     continue
                 srcs, sarcs = args.subject(verb, passive, ctx)
+                wanted = next((f[7:].split("+") for f in rule.flags if f.startswith("source:")), None)
+                if wanted is not None and not {r.actor.sector for r in sides.actors(
+                        srcs, ctx, military=False, source=True)} & set(wanted):
+                    continue   # as for verbs: "protesters set fire to" a riot, others property destroyed
                 used_verbs.add(verb.i)
                 self._emit(rule, n, verb, srcs, tgts, ctx, arcs=sarcs + tarcs)
             else:
