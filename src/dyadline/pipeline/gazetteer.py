@@ -4,6 +4,7 @@ per process on first use (:func:`gazetteer`)."""
 from __future__ import annotations
 
 import functools
+import math
 import unicodedata
 from typing import NamedTuple
 
@@ -26,6 +27,15 @@ def fold(text: str) -> str:
     t = "".join(c for c in t if not unicodedata.combining(c))
     t = t.replace("\u2019", "'").replace("\u2018", "'").replace("-", " ").lower()
     return " ".join(t.split())
+
+
+def km(lat1: float | None, lon1: float | None, lat2: float | None, lon2: float | None) -> float:
+    """Great-circle distance in km (infinite where a coordinate is missing)."""
+    if lat1 is None or lon1 is None or lat2 is None or lon2 is None:
+        return math.inf
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    c = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(math.radians(lon2 - lon1))
+    return 6371.0 * math.acos(max(-1.0, min(1.0, c)))
 
 
 class Gazetteer:

@@ -34,7 +34,6 @@ lies inside it, unless the act is spread across it ("sites across Iran").
 from __future__ import annotations
 
 import functools
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -47,7 +46,7 @@ from spacy.util import filter_spans
 
 from ..lexicons import Lexicon, PlaceEntry
 from ..model import NON_STATE_COUNTRIES, Location
-from .gazetteer import City, fold, gazetteer
+from .gazetteer import City, fold, gazetteer, km
 
 LOC_PREPS = frozenset({"in", "at", "near", "outside", "inside", "around", "throughout", "across",
                        "within", "off", "along"})
@@ -424,7 +423,7 @@ class PlaceResolver:
             return None
         top = max(score, key=lambda loc: (score[loc], -first[loc]))
         if top.country is None:   # a border or sea ("the Line of Actual Control"): a state's place close to it
-            near = [loc for loc in score if loc.country and _km(loc, top) <= NEAR_AREA_KM]
+            near = [loc for loc in score if loc.country and km(loc.lat, loc.lon, top.lat, top.lon) <= NEAR_AREA_KM]
             if near:
                 return max(near, key=lambda loc: (score[loc], -first[loc]))
         if _coarse(top):   # "strikes in Mali's north ... at Tinzaouatene", "eastern Congo ... Goma"
@@ -440,16 +439,6 @@ class PlaceResolver:
             return None
         best = max(cities, key=lambda c: c.population)
         return self._city_location(name, best)
-
-
-def _km(a: Location, b: Location) -> float:
-    """Great-circle distance in km (infinite where either has no coordinates)."""
-    if None in (a.lat, a.lon, b.lat, b.lon):
-        return math.inf
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)  # type: ignore[arg-type]
-    dl = math.radians(b.lon - a.lon)  # type: ignore[operator]
-    c = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)
-    return 6371.0 * math.acos(max(-1.0, min(1.0, c)))
 
 
 def _coarse(loc: Location) -> bool:
