@@ -163,6 +163,16 @@ def find_slot(v: Token, slot: str, passive: bool) -> Token | None:
                 found = prep(h, slot[5:])
                 if found is not None:
                     break
+        if found is None and slot == "prep:between" and v.pos_ == "NOUN" and v.dep_ == "nsubj" \
+                and v.head.pos_ == "VERB":
+            # "clashes broke out in the capital between X and Y": the sides hang on the
+            # verb the act is the subject of, or on one of its phrases (not on its object:
+            # "clashes left a rift between the president and the army")
+            found, holders = prep(v.head, "between"), [v.head]
+            for _ in range(3):   # "in the south of the capital between ..."
+                holders = [p for h in holders for c in h.children if c.dep_ == "prep"
+                           for p in c.children if p.dep_ == "pobj"]
+                found = found or next((b for b in (prep(h, "between") for h in holders) if b is not None), None)
         return found
     return None
 
