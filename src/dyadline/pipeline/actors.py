@@ -131,6 +131,22 @@ class ActorResolver:
         top = [c for c, n in counts.items() if n == best]   # first named wins a tie
         return top[0] if best >= 2 else None
 
+    def _title_holder(self, role: str, st: "_State") -> Actor:
+        """ "the president" with no country: the last person named, unless the lexicon
+        knows that person in another office (a prime minister); then the last one
+        named who holds it, else the holder in the state the article is about."""
+        def office(a: Actor) -> frozenset[str] | None:
+            t = self.lex.tenure(a.name, st.on)
+            return t.roles if t is not None else None
+        roles = office(st.last_person)
+        if role not in ("head_of_state", "head_of_government") or roles is None or role in roles:
+            return st.last_person
+        holder = next((a for a in reversed(st.recent_people) if role in (office(a) or ())), None)
+        if holder is None and st.focus:
+            t = self.lex.office_holder(st.focus, role, st.on)
+            holder = Actor(t.name, t.country, "GOV") if t is not None else None
+        return holder or st.last_person
+
     def _entry(self, span: Span, prefer: frozenset[str] | None = None) -> NameEntry:
         entries = self.lex.names[span.text]
         if prefer:
@@ -299,7 +315,7 @@ class ActorResolver:
         if "nocountry_ok" in agent.flags:
             return ActorRef(Actor(np_name(np, h), None, agent.sector), "agent")
         if agent.role and st.last_person is not None and h.tag_ in ("NN", "NNP"):
-            return ActorRef(st.last_person, "coref")
+            return ActorRef(self._title_holder(agent.role, st), "coref")
         if "weak" in agent.flags:
             country = _place_country(h, mentions, self, own_np=False)
             if country:   # "the government in Dhaka"

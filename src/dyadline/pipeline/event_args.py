@@ -87,6 +87,24 @@ def slots(v: Token, slots: tuple[str, ...], passive: bool, ctx: Ctx,
     return [], []
 
 
+DISPERSE = frozenset({"disperse", "stop", "quell", "scatter", "repel", "contain", "control", "break", "clear",
+                      "push", "drive", "block", "prevent", "subdue"})
+
+
+def purpose_object(v: Token) -> Token | None:
+    """Whom force was used against, told only by its purpose: "fired tear gas to disperse
+    the protesters", "fired live bullets in a bid to stop the crowd"."""
+    clauses = [c for c in v.children if c.dep_ in ("xcomp", "advcl")]
+    clauses += [a for c in v.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"
+                and p.lemma_.lower() in ("bid", "attempt", "effort") for a in p.children if a.dep_ == "acl"]
+    for c in clauses:
+        if c.lemma_.lower() in DISPERSE and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+            obj = next((o for o in c.children if o.dep_ == "dobj"), None)
+            if obj is not None:
+                return obj
+    return None
+
+
 def named(tok: Token | None, ctx: Ctx) -> Token | None:
     """A common noun followed by the name it stands for ("the West African bloc
     ECOWAS", parsed as two objects of "from"): the name."""
@@ -163,6 +181,16 @@ def find_slot(v: Token, slot: str, passive: bool) -> Token | None:
                 found = prep(h, slot[5:])
                 if found is not None:
                     break
+        if found is None and slot == "prep:between" and v.pos_ == "NOUN" and v.dep_ == "nsubj" \
+                and v.head.pos_ == "VERB":
+            # "clashes broke out in the capital between X and Y": the sides hang on the
+            # verb the act is the subject of, or on one of its phrases (not on its object:
+            # "clashes left a rift between the president and the army")
+            found, holders = prep(v.head, "between"), [v.head]
+            for _ in range(3):   # "in the south of the capital between ..."
+                holders = [p for h in holders for c in h.children if c.dep_ == "prep"
+                           for p in c.children if p.dep_ == "pobj"]
+                found = found or next((b for b in (prep(h, "between") for h in holders) if b is not None), None)
         return found
     return None
 

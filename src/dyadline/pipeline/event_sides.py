@@ -188,6 +188,9 @@ def settle(refs: list[ActorRef], other: list[ActorRef], location: tuple[str, str
                 # "the defence ministry called on residents to stay indoors" in an article
                 # about one state: its ministry, its residents
                 country = focus
+            if country is None and etype in UNREST and a.sector == "REB":
+                # "the separatists", "local militias" fighting in an article about one state
+                country = focus
             if country is None:
                 continue
             a = Actor(a.name, country, a.sector)

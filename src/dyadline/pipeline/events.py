@@ -198,6 +198,12 @@ class EventCoder:
     def _emit(self, rule: Rule, trig: Token, verb: Token | None, sources: list[Token],
               targets: list[Token], ctx: "args.Ctx", *, arcs: list[str], nominal: bool = False) -> None:
         location = clauses.location(trig, verb, ctx)
+        against = (args.purpose_object(verb) if not targets and rule.type == "ASSAULT" and verb is not None
+                   else None)
+        if against is not None and all(r.type != "ASSAULT"
+                                       for r in self.lex.verbs.get(against.head.lemma_.lower(), ())):
+            # "fired live bullets to stop the protesters" ("to disperse" codes its own assault)
+            targets, arcs = args.conj(against), arcs + [f"purpose:{against.text}"]
         military = "military" in rule.flags
         src_refs = sides.actors(sources, ctx, military=military, event_type=rule.type, lex=self.lex, source=True)
         tgt_refs = sides.actors(targets, ctx, military=military and "mutual" in rule.flags,
