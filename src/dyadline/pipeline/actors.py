@@ -455,6 +455,13 @@ class ActorResolver:
                 pair = [self._state(a) for a in pair]
             if pair:
                 return ActorRef(pair[0], "group", tuple(pair))
+        if h.lemma_.lower() in STATE_NOUNS - {"side"}:
+            # "The Philippines and Japan signed a pact ... Manila and Tokyo ... China ...
+            # which both countries negotiated": the last two states named together, not
+            # the last two named
+            pair = [self._state(a) for a in coref.coordination(h, 2, st.actors)]
+            if len(pair) == 2 and all(self.lex.countries.get(a.country or "") for a in pair):
+                return ActorRef(pair[0], "group", tuple(pair))
         wanted = "person" if h.lemma_.lower() in ("leader", "president", "minister", "counterpart") else None
         if alone and st.recent_people and st.recent and st.recent_people[-1] == st.recent[-1]:
             wanted = "person"

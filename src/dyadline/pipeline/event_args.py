@@ -123,11 +123,12 @@ def is_reciprocal(t: Token) -> bool:
         t.lower_ == "another" and t.i > 0 and t.nbor(-1).lower_ == "one")
 
 
-def prior_sides(ctx: Ctx, rule: Rule, mutual_only: bool = False) -> tuple[Actor, Actor] | None:
+def prior_sides(ctx: Ctx, rule: Rule, mutual_only: bool = False,
+                window: int = 5) -> tuple[Actor, Actor] | None:
     """The two sides of the act a bare mutual noun ("the fighting", "the talks")
-    refers back to: the last such act told in the five sentences before, else the
-    last act between two states there."""
-    recent = [e for e in reversed(ctx.out) if ctx.si - 5 <= e.sentence_index <= ctx.si
+    refers back to: the last such act told in the ``window`` sentences before, else
+    the last act between two states there."""
+    recent = [e for e in reversed(ctx.out) if ctx.si - window <= e.sentence_index <= ctx.si
               and e.source is not None and e.target is not None
               and e.source.country and e.target.country and e.source.country != e.target.country
               and e.source != UNKNOWN_ATTACKERS and e.target != UNKNOWN_ATTACKERS]
@@ -339,7 +340,7 @@ def nominal_args(n: Token, holder: Token, rule: Rule, ctx: Ctx,
             who = next((c for c in described if actor_of(c, ctx)), None)
             if who is not None:   # "Qatar, the US and Egypt" is parsed as an apposition and a conjunct
                 srcs = [t for c in conj(who) for a in [c] + [x for x in c.children if x.dep_ == "appos"]
-                        for t in conj(a)]
+                        for t in conj(a) if t.i != n.i]   # not "the mediator" itself ("Kenya, the mediator")
                 arcs = arcs + [f"role:{who.text}"]
         for word in ("by", "from"):
             p = prep(node, word)

@@ -276,7 +276,10 @@ class EventCoder:
                 inherited = True
         if rule.mode == "third-party" and src_actors and not tgt_actors:
             # "Qatar, which brokered the truce": toward each side of the act it brokered
-            prior = args.prior_sides(ctx, rule, mutual_only=True)
+            # a mediator named late in the story ("Joint mediators Qatar, the US and
+            # Egypt will monitor the deal") mediates between the parties told at its
+            # start: look back over the whole article told so far
+            prior = args.prior_sides(ctx, rule, mutual_only=True, window=40)
             if prior is not None:
                 tgt_actors = [a for a in (self._state(prior[0]), self._state(prior[1]))
                               if all(a.country != s.country for s in src_actors)]
