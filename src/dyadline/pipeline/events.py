@@ -114,6 +114,10 @@ class EventCoder:
             if "needs_org" in rule.flags and not self._org(targets, ctx):
                 ctx.trace.append(f"{rule.where} at {v.text!r}: skipped, needs an organisation as target")
                 continue
+            if "people_object" in rule.flags and self._thing(v, passive, ctx):
+                # "released a statement", "released $5 million": not people set free
+                ctx.trace.append(f"{rule.where} at {v.text!r}: skipped, its object is a thing, not people")
+                continue
             sources, sarcs = args.subject(v, passive, ctx)
             wanted = next((f[7:].split("+") for f in rule.flags if f.startswith("source:")), None)
             if wanted is not None:
@@ -391,6 +395,18 @@ class EventCoder:
     def _org(targets: list[Token], ctx: "args.Ctx") -> bool:
         """Whether a target is an international organisation ("withdrew from ECOWAS")."""
         return any(r.actor.country == "IGO" for r in sides.actors(targets, ctx, military=False))
+
+    def _thing(self, v: Token, passive: bool, ctx: "args.Ctx") -> bool:
+        """Whether the verb's object is a common noun that names neither an actor nor people
+        (agents.tsv): "a statement", "5 million euros", "figures"; names and pronouns are not."""
+        obj = next((c for c in v.children if c.dep_ == ("nsubjpass" if passive else "dobj")), None)
+        if obj is None or obj.pos_ not in ("NOUN", "NUM", "SYM"):
+            return False
+        tok = args.counted(obj)
+        if args.has_actor(tok, ctx):
+            return False
+        lemmas = [t.lemma_.lower() for t in tok.doc[max(tok.sent.start, tok.i - 3):tok.i + 1]]
+        return self.lex.agent(lemmas) is None
 
     def _governed(self, n: Token) -> bool:
         """Whether an act named by a noun is the object of another event word ("blocked
