@@ -125,6 +125,9 @@ class EventCoder:
                 sectors = {r.actor.sector for r in sides.actors(sources, ctx, military=False, source=True)}
                 if not sectors & set(wanted):
                     continue
+            if "<must>" in rule.trigger and self._joint(sources, targets, ctx):
+                ctx.trace.append(f"{rule.where} at {v.text!r}: skipped, the speaker's own state must act too")
+                continue
             self._emit(rule, v, v, sources, targets, ctx, arcs=sarcs + tarcs)
             return
 
@@ -395,6 +398,15 @@ class EventCoder:
     def _org(targets: list[Token], ctx: "args.Ctx") -> bool:
         """Whether a target is an international organisation ("withdrew from ECOWAS")."""
         return any(r.actor.country == "IGO" for r in sides.actors(targets, ctx, military=False))
+
+    @staticmethod
+    def _joint(sources: list[Token], targets: list[Token], ctx: "args.Ctx") -> bool:
+        """Whether the actors that must act include the speaker's own state ("Korea and Japan
+        must cooperate," said Yoon): a joint resolve, not a demand on the other."""
+        # country and sector: rebels saying the president must go make a demand
+        own = {(r.actor.country, r.actor.sector) for r in sides.actors(sources, ctx, military=False, source=True)
+               if r.actor.country is not None}
+        return bool(own & {(r.actor.country, r.actor.sector) for r in sides.actors(targets, ctx, military=False)})
 
     def _thing(self, v: Token, passive: bool, ctx: "args.Ctx") -> bool:
         """Whether the verb's object is a common noun that names neither an actor nor people
