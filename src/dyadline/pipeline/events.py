@@ -137,6 +137,13 @@ class EventCoder:
         if (holder.dep_ == "pobj" and holder.head.dep_ == "prep" and holder.head.head.pos_ == "VERB"
                 and not any(c.dep_ == "dobj" for c in holder.head.head.children)):
             verb = holder.head.head    # "agreed to a ceasefire", "took part in exercises"
+        if verb is None and holder.dep_ == "pobj" and holder.head.lower_ == "in":
+            # "released $85 million in aid", "sent $85 million in aid": the amount stands for
+            # the aid, whether "in" hangs on the amount or on the verb
+            amount = holder.head.head if holder.head.head.pos_ == "NUM" else next(
+                (c for c in holder.head.head.children if c.dep_ == "dobj" and c.pos_ == "NUM"), None)
+            if amount is not None and amount.dep_ == "dobj":
+                verb = amount.head
         if verb is not None and verb.pos_ not in ("VERB", "AUX"):
             verb = None
         # a light verb with its particle ("called off a strike") when some row of the noun
