@@ -115,6 +115,14 @@ class EventCoder:
                 ctx.trace.append(f"{rule.where} at {v.text!r}: skipped, needs an organisation as target")
                 continue
             sources, sarcs = args.subject(v, passive, ctx)
+            if "needs_agent" in rule.flags and not any(c.dep_ == "agent" for c in v.children) and (
+                    passive or _absolute(v) or (v.tag_ == "VBN" and not any(c.dep_ == "aux" for c in v.children))
+            ) and not self._by_attack(v):
+                # "21 officers were injured in the clashes", "with 21 officers injured": a toll
+                # told as the result of some act, not an assault of its own by unknown attackers
+                # (but "wounded in a roadside bombing" is one: the bombing has no other target)
+                ctx.trace.append(f"{rule.where} at {v.text!r}: skipped, passive with no agent")
+                continue
             wanted = next((f[7:].split("+") for f in rule.flags if f.startswith("source:")), None)
             if wanted is not None:
                 # "protesters stormed parliament" is a riot; "troops stormed the town" an assault
@@ -399,6 +407,13 @@ class EventCoder:
         """Whether a target is an international organisation ("withdrew from ECOWAS")."""
         return any(r.actor.country == "IGO" for r in sides.actors(targets, ctx, military=False))
 
+    def _by_attack(self, v: Token) -> bool:
+        """The verb's "in"/"during" phrase names a one-sided violent act ("wounded in an
+        airstrike"), not a clash, riot or protest."""
+        return any(c.dep_ == "prep" and c.lower_ in ("in", "during") and any(
+            r.type == "ASSAULT" and "nominal" in r.flags and "mutual" not in r.flags for p in c.children if p.dep_ == "pobj"
+            for r in self.lex.nouns.get(p.lemma_.lower(), ())) for c in v.children)
+
     def _governed(self, n: Token) -> bool:
         """Whether an act named by a noun is the object of another event word ("blocked
         Ukraine's accession talks", "opposition to the talks"): the syntax gives its
@@ -435,6 +450,15 @@ class EventCoder:
 
 
 # ---------------------------------------------------------------------- context
+
+
+def _absolute(v: Token) -> bool:
+    """"with 21 officers injured" (also "... hurt and six injured"): the verb is a state
+    after "with", not an act of its subject."""
+    while v.dep_ == "conj" and v.head is not v:
+        v = v.head
+    return ((v.dep_ == "pcomp" and v.head.lower_ == "with")
+            or any(c.dep_ == "mark" and c.lower_ == "with" for c in v.children))
 
 
 def _obliged(clause: Token) -> bool:
