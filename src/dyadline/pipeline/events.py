@@ -195,6 +195,9 @@ class EventCoder:
                                                                   and not self._org(tgts, ctx)):
                     continue
                 srcs, sarcs = args.subject(verb, passive, ctx)
+                if passive and not srcs and rule.type == "MOBILIZE" and n.i in ctx.actors:
+                    # "Syrian troops were dispatched to Sweida": the troops' own state moves them
+                    srcs, sarcs = [n], [f"nsubjpass:{n.text}"]
                 wanted = next((f[7:].split("+") for f in rule.flags if f.startswith("source:")), None)
                 if wanted is not None and not {r.actor.sector for r in sides.actors(
                         srcs, ctx, military=False, source=True)} & set(wanted):
