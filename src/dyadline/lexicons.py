@@ -29,7 +29,7 @@ ACTOR_KINDS = frozenset({"seat", "dependency", "igo", "ngo", "armed_group", "med
 NOUN_SLOTS = re.compile(r"^(dobj|dative|nsubjpass|poss|compound|ccomp|prep:[a-z ]+|v:(dobj|dative|prep:[a-z ]+))$")
 FAR_FUTURE = date(9999, 12, 31)
 RULE_FLAGS = frozenset({"mutual", "military", "needs_target", "needs_org", "swap", "intransitive", "nominal",
-                        "role", "people_object"})
+                        "role", "people_object", "needs_agent"})
 
 
 @dataclass(frozen=True)

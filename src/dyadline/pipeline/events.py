@@ -119,6 +119,14 @@ class EventCoder:
                 ctx.trace.append(f"{rule.where} at {v.text!r}: skipped, its object is a thing, not people")
                 continue
             sources, sarcs = args.subject(v, passive, ctx)
+            if "needs_agent" in rule.flags and not any(c.dep_ == "agent" for c in v.children) and (
+                    passive or _absolute(v) or (v.tag_ == "VBN" and not any(c.dep_ == "aux" for c in v.children))
+            ) and not self._by_attack(v):
+                # "21 officers were injured in the clashes", "with 21 officers injured": a toll
+                # told as the result of some act, not an assault of its own by unknown attackers
+                # (but "wounded in a roadside bombing" is one: the bombing has no other target)
+                ctx.trace.append(f"{rule.where} at {v.text!r}: skipped, passive with no agent")
+                continue
             wanted = next((f[7:].split("+") for f in rule.flags if f.startswith("source:")), None)
             if wanted is not None:
                 # "protesters stormed parliament" is a riot; "troops stormed the town" an assault
@@ -144,6 +152,13 @@ class EventCoder:
         if (holder.dep_ == "pobj" and holder.head.dep_ == "prep" and holder.head.head.pos_ == "VERB"
                 and not any(c.dep_ == "dobj" for c in holder.head.head.children)):
             verb = holder.head.head    # "agreed to a ceasefire", "took part in exercises"
+        if verb is None and holder.dep_ == "pobj" and holder.head.lower_ == "in":
+            # "released $85 million in aid", "sent $85 million in aid": the amount stands for
+            # the aid, whether "in" hangs on the amount or on the verb
+            amount = holder.head.head if holder.head.head.pos_ == "NUM" else next(
+                (c for c in holder.head.head.children if c.dep_ == "dobj" and c.pos_ == "NUM"), None)
+            if amount is not None and amount.dep_ == "dobj":
+                verb = amount.head
         if verb is not None and verb.pos_ not in ("VERB", "AUX"):
             verb = None
         # a light verb with its particle ("called off a strike") when some row of the noun
@@ -187,6 +202,9 @@ class EventCoder:
                                                                   and not self._org(tgts, ctx)):
                     continue
                 srcs, sarcs = args.subject(verb, passive, ctx)
+                if passive and not srcs and rule.type == "MOBILIZE" and n.i in ctx.actors:
+                    # "Syrian troops were dispatched to Sweida": the troops' own state moves them
+                    srcs, sarcs = [n], [f"nsubjpass:{n.text}"]
                 wanted = next((f[7:].split("+") for f in rule.flags if f.startswith("source:")), None)
                 if wanted is not None and not {r.actor.sector for r in sides.actors(
                         srcs, ctx, military=False, source=True)} & set(wanted):
@@ -420,6 +438,14 @@ class EventCoder:
         lemmas = [t.lemma_.lower() for t in tok.doc[max(tok.sent.start, tok.i - 3):tok.i + 1]]
         return self.lex.agent(lemmas) is None
 
+    def _by_attack(self, v: Token) -> bool:
+        """The verb's "in"/"during" phrase names a one-sided violent act ("wounded in an
+        airstrike"), not a clash, riot or protest."""
+        return any(c.dep_ == "prep" and c.lower_ in ("in", "during") and any(
+            r.type == "ASSAULT" and "nominal" in r.flags and "mutual" not in r.flags
+            for p in c.children if p.dep_ == "pobj"
+            for r in self.lex.nouns.get(p.lemma_.lower(), ())) for c in v.children)
+
     def _governed(self, n: Token) -> bool:
         """Whether an act named by a noun is the object of another event word ("blocked
         Ukraine's accession talks", "opposition to the talks"): the syntax gives its
@@ -456,6 +482,15 @@ class EventCoder:
 
 
 # ---------------------------------------------------------------------- context
+
+
+def _absolute(v: Token) -> bool:
+    """"with 21 officers injured" (also "... hurt and six injured"): the verb is a state
+    after "with", not an act of its subject."""
+    while v.dep_ == "conj" and v.head is not v:
+        v = v.head
+    return ((v.dep_ == "pcomp" and v.head.lower_ == "with")
+            or any(c.dep_ == "mark" and c.lower_ == "with" for c in v.children))
 
 
 def _obliged(clause: Token) -> bool:
