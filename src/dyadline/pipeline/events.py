@@ -144,6 +144,8 @@ class EventCoder:
         rules = self.lex.nouns.get(n.lemma_.lower())
         if not rules:
             return
+        if 0 < n.i < len(n.doc) - 1 and n.nbor(-1).is_quote and n.nbor(1).is_quote:
+            return   # a word in scare quotes ("declared 'war' on its people") is a figure of speech
         lemmas = [t.lemma_.lower() for t in n.doc[max(n.sent.start, n.i - 3):n.i + 1]]
         frame = n.head if (n.dep_ == "pobj" and n.head.lower_ == "of"
                            and self.lex.frames.get(n.head.head.lemma_.lower()) == "of") else None
