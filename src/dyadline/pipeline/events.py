@@ -22,6 +22,7 @@ from .raw import RawEvent
 
 PAIRED = frozenset({"AGREE", "CONSULT", "COOPERATE"})
 DRILL = "152"   # CAMEO: military exercises (MOBILIZE) as a show of force
+CYBER = "176"   # CAMEO: cyber attack (COERCE); with no named doer, unknown hackers
 NEEDS_TARGET = frozenset({"COOPERATE", "AID", "SANCTION"})   # the codebook's "needs a target"
 AUTHORITY_ACTS = frozenset({"COERCE", "SANCTION", "RETREAT"})
 # the CAMEO "express intent" code for a promised cooperative act, and the "threaten"
@@ -253,6 +254,11 @@ class EventCoder:
                 any(r.type == "ASSAULT" for r in self.lex.nouns.get(t.lemma_.lower(), ()))
                 or self.lex.frames.get(t.lemma_.lower()) == "anaphor" for t in sources):
             # "was attacked", "an attack on X", "a roadside bombing killed …": perpetrator unknown
+            src_actors = [args.UNKNOWN_ATTACKERS]
+        if not src_actors and not sources and rule.cameo == CYBER and tgt_actors and verb is not None \
+                and any(c.dep_ == "auxpass" for c in verb.children):
+            # "the ministry's servers were hacked": unknown hackers, not the state's police
+            # (only in the passive: "accused of launching cyber warfare" has a doer untold)
             src_actors = [args.UNKNOWN_ATTACKERS]
         home = location[1] if location else None
         if not src_actors and not sources and rule.type in AUTHORITY_ACTS and tgt_actors and verb is trig:
