@@ -269,6 +269,19 @@ def quote_speaker(sent) -> Token | None:
     return None
 
 
+def remember_apposed(h: Token, actor: Actor, st) -> None:
+    """A title the parser made the head of the name after it ("Brazil's finance minister
+    Fernando Haddad", "Haddad" in apposition): the person is remembered by that name, so
+    that "Haddad said" later is the minister."""
+    name = next((c for c in h.children if c.dep_ == "appos" and c.pos_ == "PROPN" and c.ent_type_ == "PERSON"
+                 and c.i == h.i + 1 + sum(1 for t in h.doc[h.i + 1:c.i] if t.dep_ == "compound")), None)
+    if name is not None:
+        first = name.i
+        while first > h.i + 1 and h.doc[first - 1].dep_ == "compound":
+            first -= 1
+        st.remember(actor, h.doc[first:name.i + 1])
+
+
 def counted(h: Token) -> int | None:
     """ "all three", "the three countries", "the four nations": how many."""
     if h.lower_ in NUMBERS and any(c.lower_ in ("all", "the", "these") for c in h.children):
