@@ -460,7 +460,8 @@ def _load_places(lex: Lexicon, path: Path) -> None:
 
 CUE_KINDS = {"modal": ("future", "hypothetical"), "governor": ("future", "hypothetical", "negated", "background"),
              "negation": ("negated",), "mark": ("hypothetical", "background"),
-             "prep": ("background",), "blame": ("accuse",)}
+             "prep": ("background",), "blame": ("accuse",),
+             "praise": ("partner", "quality")}
 
 
 def _load_cues(lex: Lexicon, path: Path) -> None:

@@ -306,7 +306,9 @@ class ActorResolver:
             sector = "GOV" if agent.sector == "IGO" else agent.sector   # "Canada's high commissioner"
             if any(t.lower_ in ("former", "ex") for t in np if t.i < h.i) and sector in STATE_SECTORS:
                 sector = "ELI"   # "a former Iraqi minister"
-            return ActorRef(Actor(np_name(np, h), place.country, sector), "agent")
+            actor = Actor(np_name(np, h), place.country, sector)
+            coref.remember_apposed(h, actor, st)   # "Brazil's finance minister Fernando Haddad": "Haddad"
+            return ActorRef(actor, "agent")
         if "place" in agent.flags:
             country = _place_country(h, mentions, self)
             if country:

@@ -243,6 +243,45 @@ def speaker(h: Token, actors: dict[int, "ActorRef"]) -> Actor | None:
     return found[0] if len(found) == 1 else None
 
 
+OPEN_QUOTES, CLOSE_QUOTES = frozenset({"\u201c", '"', "``"}), frozenset({"\u201d", '"', "''"})
+
+
+def quote_speaker(sent) -> Token | None:
+    """The subject of the verb of saying that closes a quote ``sent`` opens and leaves
+    open ("\u201cFiji is a key partner. We share values,\u201d Luxon said."): looked for in
+    the next three sentences, after the closing quote mark."""
+    marks = [t for t in sent if t.text in OPEN_QUOTES | CLOSE_QUOTES]
+    if not marks or marks[-1].text not in OPEN_QUOTES or marks[-1].text == '"' and len(marks) % 2 == 0:
+        return None   # no quote left open at the sentence's end
+    doc, sents = sent.doc, 0
+    for t in doc[sent.end:]:
+        if t.is_sent_start:
+            sents += 1
+            if sents > 3:
+                return None
+        if t.text in OPEN_QUOTES and t.text != '"':
+            return None
+        if t.text in CLOSE_QUOTES:
+            for v in t.sent:
+                if v.i > t.i and v.lemma_.lower() in SAY_VERBS and v.pos_ in ("VERB", "AUX"):
+                    return next((c for c in v.children if c.dep_ == "nsubj"), None)
+            return None
+    return None
+
+
+def remember_apposed(h: Token, actor: Actor, st) -> None:
+    """A title the parser made the head of the name after it ("Brazil's finance minister
+    Fernando Haddad", "Haddad" in apposition): the person is remembered by that name, so
+    that "Haddad said" later is the minister."""
+    name = next((c for c in h.children if c.dep_ == "appos" and c.pos_ == "PROPN" and c.ent_type_ == "PERSON"
+                 and c.i == h.i + 1 + sum(1 for t in h.doc[h.i + 1:c.i] if t.dep_ == "compound")), None)
+    if name is not None:
+        first = name.i
+        while first > h.i + 1 and h.doc[first - 1].dep_ == "compound":
+            first -= 1
+        st.remember(actor, h.doc[first:name.i + 1])
+
+
 def counted(h: Token) -> int | None:
     """ "all three", "the three countries", "the four nations": how many."""
     if h.lower_ in NUMBERS and any(c.lower_ in ("all", "the", "these") for c in h.children):

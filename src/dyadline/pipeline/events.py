@@ -17,6 +17,7 @@ from ..model import Actor
 from . import event_args as args
 from . import event_sides as sides
 from . import event_clauses as clauses
+from . import coref
 from .actors import ActorRef
 from .raw import RawEvent
 
@@ -71,6 +72,7 @@ class EventCoder:
                     self._verb(tok, ctx)
             for tok in roles:
                 self._noun(tok, ctx, used_verbs)
+            self._quoted_praise(sent, ctx)
             self._fatalities(sent, ctx)
         doc._.events = clauses.dedupe(_drop_guessed(_answered(out)))
         doc._.trace = trace
@@ -91,6 +93,8 @@ class EventCoder:
             kids.add("<blame>")   # "said Iran was responsible for the attack"
         if said is not None and _obliged(said):
             kids.add("<must>")    # "said Sudan must return the helicopter"
+        if said is not None and self._praised(said):
+            kids.add("<praise>")  # "said Fiji is a critical partner"
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children)
         for rule in rules:
             if any(w not in kids for w in rule.trigger[1:]):
@@ -103,7 +107,8 @@ class EventCoder:
                                         False, ctx, rule.type)
                 tarcs = [f"xcomp:{a}" for a in tarcs]
             ccomp = next((c for c in v.children if c.dep_ == "ccomp"), None)
-            if not targets and ccomp is not None and rule.type in ("REQUEST", "THREATEN", "ACCUSE"):
+            if not targets and ccomp is not None and (rule.type in ("REQUEST", "THREATEN", "ACCUSE")
+                                                      or "<praise>" in rule.trigger):
                 # "demanded that the United States cancel the sale"
                 subj = next((c for c in ccomp.children if c.dep_ in ("nsubj", "nsubjpass")), None)
                 if subj is not None and args.has_actor(subj, ctx):
@@ -137,6 +142,9 @@ class EventCoder:
             if "<must>" in rule.trigger and self._joint(sources, targets, ctx):
                 ctx.trace.append(f"{rule.where} at {v.text!r}: skipped, the speaker's own state must act too")
                 continue
+            if "<praise>" in rule.trigger and self._own(sources, targets, ctx):
+                continue   # "we are a reliable partner," said the minister: no praise of another
+
             self._emit(rule, v, v, sources, targets, ctx, arcs=sarcs + tarcs)
             return
 
@@ -424,6 +432,37 @@ class EventCoder:
     def _org(targets: list[Token], ctx: "args.Ctx") -> bool:
         """Whether a target is an international organisation ("withdrew from ECOWAS")."""
         return any(r.actor.country == "IGO" for r in sides.actors(targets, ctx, military=False))
+
+    def _quoted_praise(self, sent, ctx: "args.Ctx") -> None:
+        """A quote that opens with praise and is attributed sentences later ("\u201cFiji is a
+        critical partner. We share values,\u201d Luxon said."): the speaker praises the subject."""
+        root = sent.root
+        if not self._praised(root) or any(t.lemma_.lower() in coref.SAY_VERBS for t in sent):
+            return
+        who = coref.quote_speaker(sent)
+        subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+        rule = next((r for r in self.lex.verbs.get("say", ()) if "<praise>" in r.trigger), None)
+        if who is None or subj is None or rule is None or not args.has_actor(subj, ctx):
+            return
+        sources, targets = args.conj(who), args.conj(subj)
+        if not self._own(sources, targets, ctx):
+            self._emit(rule, root, root, sources, targets, ctx, arcs=[f"quote-speaker:{who.text}", f"nsubj:{subj.text}"])
+
+    def _praised(self, clause: Token) -> bool:
+        """Whether a reported clause calls its subject a valued partner: a partner word of
+        cues.tsv ("partner", "ally", "friend") as its predicate with a quality word
+        ("key", "critical", "strategic", "trusted"); "a trading partner" is a fact, no praise."""
+        def cue(t: Token, value: str) -> bool:
+            return any(c.kind == "praise" and c.value == value for c in self.lex.cues.get(t.lemma_.lower(), ()))
+        return clause.lemma_ in ("be", "remain") and not any(c.dep_ == "neg" for c in clause.children) and any(
+            c.dep_ == "attr" and cue(c, "partner") and any(m.dep_ == "amod" and cue(m, "quality") for m in c.children)
+            for c in clause.children)
+
+    @staticmethod
+    def _own(sources: list[Token], targets: list[Token], ctx: "args.Ctx") -> bool:
+        """Whether a target is of the source's own country."""
+        own = {r.actor.country for r in sides.actors(sources, ctx, military=False, source=True)} - {None}
+        return bool(own & {r.actor.country for r in sides.actors(targets, ctx, military=False)})
 
     @staticmethod
     def _joint(sources: list[Token], targets: list[Token], ctx: "args.Ctx") -> bool:

@@ -80,6 +80,8 @@ class Triggers:
 
     def __init__(self, lex: Lexicon) -> None:
         self.blame = frozenset(w for w, cues in lex.cues.items() if any(c.kind == "blame" for c in cues))
+        self.praise = frozenset(w for w, cues in lex.cues.items()
+                                if any(c.kind == "praise" and c.value == "partner" for c in cues))
         self.verbs: dict[str, list[tuple[str, ...]]] = {}
         for lemma, rules in lex.verbs.items():
             self.verbs[lemma] = list(dict.fromkeys(r.trigger[1:] for r in rules))
@@ -98,6 +100,8 @@ class Triggers:
             return word in lowers
         if word == "<blame>":
             return bool(lowers & self.blame)
+        if word == "<praise>":
+            return bool(lowers & self.praise)
         needs = MARKER_WORDS.get(word)
         return needs is None or bool(lowers & needs)
 
