@@ -3,6 +3,7 @@ fatalities, and one event per act (helpers of the event stage)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from spacy.tokens import Token
 
@@ -363,3 +364,44 @@ def dedupe(events: list[RawEvent]) -> list[RawEvent]:
         seen.add(key)
         out.append(e)
     return out
+
+
+REPLIES = frozenset({"ACCUSE", "REJECT"})
+
+
+def answered(events: list[RawEvent]) -> list[RawEvent]:
+    """A show of force told with no target whose author others condemn or reject in the
+    next two sentences ("North Korea fired a missile. Japan and South Korea condemned
+    the launch") was aimed at them: one event toward each state that answers."""
+    out: list[RawEvent] = []
+    for e in events:
+        if (e.type != "MOBILIZE" or e.target is not None or e.source is None or not e.source.country
+                or e.factuality != "asserted"):
+            out.append(e)
+            continue
+        answers = []
+        for r in events:
+            if (r.type in REPLIES and r.factuality == "asserted" and e.sentence_index < r.sentence_index
+                    <= e.sentence_index + 2 and r.target is not None and r.target.country == e.source.country
+                    and r.source is not None and r.source.country and r.source.country != e.source.country
+                    and all(a.country != r.source.country for a in answers)):
+                answers.append(r.source)
+        if not answers:
+            out.append(e)
+        for a in answers:
+            out.append(replace(e, target=a, arcs=e.arcs + [f"answered-by:{a.name}"]))
+    return out
+
+
+def _guessed(e: RawEvent) -> bool:
+    """An event whose target the syntax did not give (none, or the sentence's other actor)."""
+    return e.target is None or any(a.startswith("sentence-actor:") for a in e.arcs)
+
+
+def drop_guessed(events: list[RawEvent]) -> list[RawEvent]:
+    """Drop an event with a guessed target when the same act of the same source, with
+    a target of its own, is told in its sentence or the one before ("gunmen attacked a
+    police station, killing 12 officers"; "… clashed. The fighting killed twelve")."""
+    told = {(e.sentence_index, e.type, e.source and e.source.country) for e in events if not _guessed(e)}
+    return [e for e in events if not _guessed(e) or not any(
+        (si, e.type, e.source and e.source.country) in told for si in (e.sentence_index - 1, e.sentence_index))]

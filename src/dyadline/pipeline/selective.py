@@ -89,7 +89,7 @@ class Triggers:
         for lemma, rules in lex.nouns.items():
             self.nouns[lemma] = list(dict.fromkeys(
                 (r.trigger, "nominal" in r.flags, r.light_verbs) for r in rules))
-        self.words = frozenset(w.lower() for w in list(self.verbs) + list(self.nouns))
+        self.words = frozenset(w.lower() for w in list(self.verbs) + list(self.nouns) + list(self.praise))
 
     def _present(self, word: str, lowers: set[str]) -> bool:
         """Whether a rule's extra word may be satisfied in a sentence of these
@@ -116,6 +116,8 @@ class Triggers:
         for k in hits:
             tok = sent[int(k)]
             lemma = tok.lemma_.lower()
+            if tok.pos_ in NOUN_POS and lemma in self.praise:
+                return True   # "“Fiji is a critical partner …” … Luxon said": praise told before its speaker
             if tok.pos_ in VERB_POS and lemma in self.verbs:
                 for extra in self.verbs[lemma]:
                     if not extra:
