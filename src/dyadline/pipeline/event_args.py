@@ -295,6 +295,17 @@ def subject(v: Token, passive: bool, ctx: Ctx) -> tuple[list[Token], list[str]]:
                 obj = prep(v.head, "on") or prep(v.head, "upon")
             if obj is not None:
                 return conj(obj), [f"xcomp-obj:{obj.text}"]
+        if (v.dep_ == "conj" and v.tag_ in ("VBZ", "VBP") and v.head.dep_ == "acl"
+                and v.head.tag_ == "VBN"):
+            # "X welcomes the deal ..., reached in talks ..., and calls on ...": a finite verb
+            # the parser joined to a participle modifier shares the clause's subject, not the
+            # participle's; climb to the verb the modified noun hangs from
+            up = next((a for a in v.head.ancestors if a.pos_ in ("VERB", "AUX")
+                       and a.dep_ not in ("acl", "relcl")), None)
+            if up is not None:
+                v = up
+                passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children)
+                continue
         if v.dep_ in ("xcomp", "conj", "advcl", "ccomp") and v.head.pos_ in ("VERB", "AUX"):
             v = v.head
             passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children)
