@@ -372,7 +372,33 @@ def nominal_args(n: Token, holder: Token, rule: Rule, ctx: Ctx,
         else:
             break
         arcs.append(f"inherit:{node.text}")
+    if not tgts and rule.targets:
+        who = _victim(holder, ctx)
+        if who is not None:
+            tgts, arcs = conj(who), arcs + [f"victim:{who.text}"]
     return srcs, tgts, arcs
+
+
+def _victim(holder: Token, ctx: Ctx) -> Token | None:
+    """The side an act befell, told as the subject of the clause the act sits in:
+    "the ministry was hit by a cyberattack" (the act as passive agent), "the ministry was
+    the target of a cyberattack" (the act after "target of", also with the subject of a
+    governing verb: "reported having been the target of ...")."""
+    head = holder.head
+    if holder.dep_ != "pobj":
+        return None
+    if head.dep_ == "agent" and head.lower_ == "by":
+        clause = head.head
+        who = next((c for c in clause.children if c.dep_ == "nsubjpass"), None)
+    elif head.lower_ == "of" and head.head.lemma_.lower() in ("target", "victim") and head.head.dep_ == "attr":
+        clause = head.head.head
+        who = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+        if who is None and clause.dep_ in ("xcomp", "pcomp", "ccomp", "advcl"):
+            found, _ = subject(clause.head, False, ctx)
+            who = found[0] if found else None
+    else:
+        return None
+    return who if who is not None and actor_of(who, ctx) else None
 
 
 def place_people(tok: Token, ctx: Ctx) -> Actor | None:

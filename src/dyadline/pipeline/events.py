@@ -263,10 +263,11 @@ class EventCoder:
                 or self.lex.frames.get(t.lemma_.lower()) == "anaphor" for t in sources):
             # "was attacked", "an attack on X", "a roadside bombing killed …": perpetrator unknown
             src_actors = [args.UNKNOWN_ATTACKERS]
-        if not src_actors and not sources and rule.cameo == CYBER and tgt_actors and verb is not None \
-                and any(c.dep_ == "auxpass" for c in verb.children):
+        if not src_actors and not sources and rule.cameo == CYBER and tgt_actors and (nominal or (
+                verb is not None and any(c.dep_ == "auxpass" for c in verb.children))):
             # "the ministry's servers were hacked": unknown hackers, not the state's police
-            # (only in the passive: "accused of launching cyber warfare" has a doer untold)
+            # or "a cyberattack on the ministry" (only in the passive or as the bare noun:
+            # "accused of launching cyber warfare" has a doer untold)
             src_actors = [args.UNKNOWN_ATTACKERS]
         home = location[1] if location else None
         if not src_actors and not sources and rule.type in AUTHORITY_ACTS and tgt_actors and verb is trig:
