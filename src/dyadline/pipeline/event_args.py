@@ -33,6 +33,8 @@ QUANTITIES = frozenset({"thousand", "thousands", "hundred", "hundreds", "ten", "
 NOBODY = frozenset({"nobody", "none", "noone", "nothing"})
 NAMED = frozenset({"country", "org", "person", "coref", "adjective"})   # mentions that name an actor
 UNKNOWN_ATTACKERS = Actor("attackers", None, "UAF")
+GERUND_PREPS = frozenset({"by", "after", "while", "through"})   # not "before", "without" (not done), "on" (a topic)
+MODALS = frozenset({"will", "would", "shall", "should", "may", "might", "can", "could", "must", "'ll"})
 
 
 @dataclass
@@ -306,6 +308,19 @@ def subject(v: Token, passive: bool, ctx: Ctx) -> tuple[list[Token], list[str]]:
                 v = up
                 passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children)
                 continue
+        if (v.dep_ == "pcomp" and v.tag_ == "VBG" and v.head.lower_ in GERUND_PREPS
+                and v.head.head.pos_ in ("VERB", "AUX")):
+            # "responded by blocking highways", "after storming the parliament, protesters ...":
+            # the gerund's doer is the subject of the verb it hangs on; of a passive one, its
+            # patient ("was arrested after storming the parliament")
+            means, v = v.head.lower_ in ("by", "through"), v.head.head
+            if means and any(c.dep_ == "aux" and c.lower_ in MODALS for c in _conj_heads(v)):
+                return [], []   # "may invite Yoon and return the favour by visiting Seoul": not done
+            patient = next((c for c in v.children if c.dep_ == "nsubjpass"), None)
+            if patient is not None:
+                return conj(patient), [f"gerund:{patient.text}"]
+            passive = False
+            continue
         if v.dep_ in ("xcomp", "conj", "advcl", "ccomp") and v.head.pos_ in ("VERB", "AUX"):
             v = v.head
             passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children)
@@ -383,7 +398,42 @@ def nominal_args(n: Token, holder: Token, rule: Rule, ctx: Ctx,
         else:
             break
         arcs.append(f"inherit:{node.text}")
+    if not tgts and rule.targets:
+        who = _victim(holder, ctx)
+        if who is not None:
+            tgts, arcs = conj(who), arcs + [f"victim:{who.text}"]
     return srcs, tgts, arcs
+
+
+def _conj_heads(v: Token) -> list[Token]:
+    """The children of ``v`` and of the verbs it is a conjunct of (their shared auxiliaries)."""
+    out = list(v.children)
+    while v.dep_ == "conj":
+        v = v.head
+        out += list(v.children)
+    return out
+
+
+def _victim(holder: Token, ctx: Ctx) -> Token | None:
+    """The side an act befell, told as the subject of the clause the act sits in:
+    "the ministry was hit by a cyberattack" (the act as passive agent), "the ministry was
+    the target of a cyberattack" (the act after "target of", also with the subject of a
+    governing verb: "reported having been the target of ...")."""
+    head = holder.head
+    if holder.dep_ != "pobj":
+        return None
+    if head.dep_ == "agent" and head.lower_ == "by":
+        clause = head.head
+        who = next((c for c in clause.children if c.dep_ == "nsubjpass"), None)
+    elif head.lower_ == "of" and head.head.lemma_.lower() in ("target", "victim") and head.head.dep_ == "attr":
+        clause = head.head.head
+        who = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+        if who is None and clause.dep_ in ("xcomp", "pcomp", "ccomp", "advcl"):
+            found, _ = subject(clause.head, False, ctx)
+            who = found[0] if found else None
+    else:
+        return None
+    return who if who is not None and actor_of(who, ctx) else None
 
 
 def place_people(tok: Token, ctx: Ctx) -> Actor | None:

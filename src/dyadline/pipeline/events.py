@@ -93,6 +93,8 @@ class EventCoder:
             kids.add("<blame>")   # "said Iran was responsible for the attack"
         if said is not None and _obliged(said):
             kids.add("<must>")    # "said Sudan must return the helicopter"
+        if said is not None and self._abuse(v, said, ctx):
+            kids.add("<abuse>")   # "Amnesty said 21 people had been abducted by police"
         if said is not None and self._praised(said):
             kids.add("<praise>")  # "said Fiji is a critical partner"
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children)
@@ -111,6 +113,8 @@ class EventCoder:
                                                       or "<praise>" in rule.trigger):
                 # "demanded that the United States cancel the sale"
                 subj = next((c for c in ccomp.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if "<abuse>" in rule.trigger and args.prep(ccomp, "by") is not None:
+                    subj = args.prep(ccomp, "by")   # the perpetrator of a reported abuse
                 if subj is not None and args.has_actor(subj, ctx):
                     targets, tarcs = args.conj(subj), [f"ccomp-subj:{subj.text}"]
             if "needs_target" in rule.flags and not targets:
@@ -263,10 +267,11 @@ class EventCoder:
                 or self.lex.frames.get(t.lemma_.lower()) == "anaphor" for t in sources):
             # "was attacked", "an attack on X", "a roadside bombing killed …": perpetrator unknown
             src_actors = [args.UNKNOWN_ATTACKERS]
-        if not src_actors and not sources and rule.cameo == CYBER and tgt_actors and verb is not None \
-                and any(c.dep_ == "auxpass" for c in verb.children):
+        if not src_actors and not sources and rule.cameo == CYBER and tgt_actors and (nominal or (
+                verb is not None and any(c.dep_ == "auxpass" for c in verb.children))):
             # "the ministry's servers were hacked": unknown hackers, not the state's police
-            # (only in the passive: "accused of launching cyber warfare" has a doer untold)
+            # or "a cyberattack on the ministry" (only in the passive or as the bare noun:
+            # "accused of launching cyber warfare" has a doer untold)
             src_actors = [args.UNKNOWN_ATTACKERS]
         home = location[1] if location else None
         if not src_actors and not sources and rule.type in AUTHORITY_ACTS and tgt_actors and verb is trig:
@@ -448,6 +453,14 @@ class EventCoder:
         if not self._own(sources, targets, ctx):
             self._emit(rule, root, root, sources, targets, ctx,
                        arcs=[f"quote-speaker:{who.text}", f"nsubj:{subj.text}"])
+
+    def _abuse(self, v: Token, clause: Token, ctx: "args.Ctx") -> bool:
+        """A rights group (civil society) reporting violence or repression: saying so accuses
+        the perpetrator (codebook: alleged acts are coded as the accusation)."""
+        if not any(r.type in ("ASSAULT", "COERCE") for r in self.lex.verbs.get(clause.lemma_.lower(), ())):
+            return False
+        speakers, _ = args.subject(v, False, ctx)
+        return any(t.i in ctx.actors and ctx.actors[t.i].actor.sector == "SOC" for t in speakers)
 
     def _praised(self, clause: Token) -> bool:
         """Whether a reported clause calls its subject a valued partner: a partner word of

@@ -102,6 +102,8 @@ class Triggers:
             return bool(lowers & self.blame)
         if word == "<praise>":
             return bool(lowers & self.praise)
+        if word == "<abuse>":
+            return False   # the reported violent verb is a trigger of its own: it selects the sentence
         needs = MARKER_WORDS.get(word)
         return needs is None or bool(lowers & needs)
 
