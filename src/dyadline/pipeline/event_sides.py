@@ -107,7 +107,8 @@ def sentence_actor(trig: Token, sources: list[Actor], source_tokens: list[Token]
     """The actor the sentence names nearest the trigger (after it first) that is not
     one of the sources nor of their country and sector, nor a modifier in the
     source's phrase: the target of an act whose syntax gives none. A place stands for
-    its state ("clashes in Tbilisi"), except where people protest: "thousands rallied in Tbilisi" has no target (the codebook)."""
+    its state ("clashes in Tbilisi"), except where people protest: "thousands rallied
+    in Tbilisi" has no target (the codebook)."""
     def fits(a: Actor) -> bool:
         return bool(a.country) and all(not same(a, s) and (a.country, a.sector) != (s.country, s.sector)
                                        for s in sources)

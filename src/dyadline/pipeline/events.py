@@ -365,6 +365,11 @@ class EventCoder:
             elif told_as_fact:
                 tgt_actors = sides.sentence_actor(trig, src_actors, sources, ctx, rule.type)
                 arcs = arcs + [f"sentence-actor:{a.name}" for a in tgt_actors]
+            if not tgt_actors and rule.type == "CONSULT":
+                # a meeting with no other side named ("convened a security council meeting",
+                # "after meeting with officials") is a state's own business, not a dyad
+                ctx.trace.append(f"{why}: a meeting with no other side")
+                return
             if not tgt_actors:
                 tgt_actors = [None]  # type: ignore[list-item]
         fact, background = clauses.factuality(verb or trig, trig, self.lex, nominal)
