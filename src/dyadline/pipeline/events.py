@@ -312,8 +312,10 @@ class EventCoder:
             tgt_actors = list(src_actors)
         why = f"{rule.where} at {trig.text!r}"
         inherited = False
-        if nominal and "mutual" in rule.flags and not src_actors and not tgt_actors and not sources:
-            # "the fighting flared again on Friday": the sides of the act told before
+        if (nominal and "mutual" in rule.flags and not src_actors and not tgt_actors and not sources
+                and not any(c.dep_ in ("compound", "poss") and c.pos_ == "PROPN" for c in trig.children)):
+            # "the fighting flared again on Friday": the sides of the act told before (not
+            # "the Council meeting": a named body's own session)
             prior = args.prior_sides(ctx, rule)
             told_when = clauses.date_of(trig, verb or (trig.head if trig.dep_ in args.SUBJ else None), ctx)
             if prior is not None and told_when is not None:
