@@ -204,8 +204,7 @@ class EventCoder:
                 # the act is the subject ("the truce between X and Y held"): its own sides
                 assert verb is not None
                 srcs, tgts, arcs = args.nominal_args(n, holder, rule, ctx, self.lex)
-                if ("needs_target" in rule.flags and not tgts) or ("needs_org" in rule.flags
-                                                                  and not self._org(tgts, ctx)):
+                if self._unmet(rule, tgts, ctx):
                     continue
                 used_verbs.add(verb.i)
                 self._emit(rule, n, verb, srcs, tgts, ctx, arcs=arcs)
@@ -213,8 +212,7 @@ class EventCoder:
                 assert verb is not None
                 passive = holder.dep_ == "nsubjpass"
                 tgts, tarcs = args.noun_slots(n, holder, verb, rule.targets, ctx, rule.type)
-                if ("needs_target" in rule.flags and not tgts) or ("needs_org" in rule.flags
-                                                                  and not self._org(tgts, ctx)):
+                if self._unmet(rule, tgts, ctx):
                     continue
                 srcs, sarcs = args.subject(verb, passive, ctx)
                 if passive and not srcs and rule.type == "MOBILIZE" and n.i in ctx.actors:
@@ -228,8 +226,7 @@ class EventCoder:
                 self._emit(rule, n, verb, srcs, tgts, ctx, arcs=sarcs + tarcs)
             else:
                 srcs, tgts, arcs = args.nominal_args(n, holder, rule, ctx, self.lex)
-                if ("needs_target" in rule.flags and not tgts) or ("needs_org" in rule.flags
-                                                                  and not self._org(tgts, ctx)):
+                if self._unmet(rule, tgts, ctx):
                     continue
                 self._emit(rule, n, None, srcs, tgts, ctx, arcs=arcs, nominal=True)
             return
@@ -439,6 +436,12 @@ class EventCoder:
                             trigger=trig.i, sentence_index=ctx.si, start=start, end=end,
                             factuality="asserted", date=promised_on,
                             rule=f"{rule.where} (intent)", location=location, arcs=arcs, nominal=nominal))
+
+    @classmethod
+    def _unmet(cls, rule: Rule, targets: list[Token], ctx: "args.Ctx") -> bool:
+        """A rule that needs a target (an organisation, for needs_org) and has none."""
+        return ("needs_target" in rule.flags and not targets) or ("needs_org" in rule.flags
+                                                                  and not cls._org(targets, ctx))
 
     @staticmethod
     def _org(targets: list[Token], ctx: "args.Ctx") -> bool:
